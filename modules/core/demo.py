@@ -1,0 +1,103 @@
+"""Demo data for `make run`: a company, permission groups and a few staff users."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from modules.accounts.areas import AREA_CODES
+from modules.accounts.services import permission_group_save
+
+from .models import CompanySettings
+
+DEMO_MARKER_BUSINESS_NUMBER = "123-45-67891"
+
+ALL = {"view", "edit", "pii"}
+
+DEMO_GROUPS = {
+    "관리자": {
+        "rights": {area: ALL for area in AREA_CODES},
+        "extra": [
+            "auth.add_user",
+            "auth.change_user",
+            "auth.delete_user",
+            "auth.add_group",
+            "auth.change_group",
+            "auth.delete_group",
+            "core.change_companysettings",
+        ],
+    },
+    "주문·배송 담당": {
+        "rights": {
+            "orders": ALL,
+            "shipping": ALL,
+            "inventory": {"view", "edit"},
+            "products": {"view"},
+            "channels": {"view"},
+        },
+        "extra": [],
+    },
+    "CS 담당": {"rights": {"cs": ALL, "orders": {"view", "pii"}, "products": {"view"}}, "extra": []},
+    "조회 전용": {"rights": {area: {"view"} for area in AREA_CODES if area != "logs"}, "extra": []},
+}
+
+DEMO_USERS = [
+    ("manager", "김관리", "관리자"),
+    ("order", "이주문", "주문·배송 담당"),
+    ("cs", "박상담", "CS 담당"),
+    ("viewer", "최조회", "조회 전용"),
+]
+
+
+@dataclass
+class DemoUser:
+    username: str
+    password: str
+    group: str
+
+
+def demo_data_loaded() -> bool:
+    return CompanySettings.load().business_number == DEMO_MARKER_BUSINESS_NUMBER
+
+
+def demo_data_load() -> list[DemoUser]:
+    """Idempotent: does nothing once the demo company exists. Returns the users it created."""
+    if demo_data_loaded():
+        return []
+    created = []
+    with transaction.atomic():
+        company = CompanySettings.load()
+        company.company_name = "장터상회 (데모)"
+        company.business_number = DEMO_MARKER_BUSINESS_NUMBER
+        company.representative = "홍길동"
+        company.mail_order_number = "제2024-서울강남-01234호"
+        company.contact_phone = "02-1234-5678"
+        company.contact_email = "help@jangteo.example"
+        company.address = "서울특별시 강남구 테헤란로 123, 4층"
+        company.admin_name = "김관리"
+        company.admin_phone = "010-1234-5678"
+        company.admin_email = "admin@jangteo.example"
+        company.require_2fa = False
+        company.full_clean()
+        company.save()
+
+        groups = {
+            name: permission_group_save(name=name, rights=spec["rights"], extra_permissions=spec["extra"])
+            for name, spec in DEMO_GROUPS.items()
+        }
+        user_model = get_user_model()
+        for username, full_name, group_name in DEMO_USERS:
+            if user_model.objects.filter(username=username).exists():
+                continue
+            password = secrets.token_urlsafe(9)
+            user = user_model.objects.create_user(
+                username=username,
+                password=password,
+                first_name=full_name[1:],
+                last_name=full_name[0],
+                email=f"{username}@jangteo.example",
+            )
+            user.groups.add(groups[group_name])
+            created.append(DemoUser(username, password, group_name))
+    return created
