@@ -115,7 +115,8 @@ class AdminSecurityMiddleware:
 class AccessLogMiddleware:
     """Writes one access-log row per admin request of a signed-in user (after the response)."""
 
-    skip_suffixes = ("/jsi18n/",)
+    # Asset-like admin URLs tell nothing about what a person looked at.
+    skip_prefixes = ("jsi18n/", "sprite")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -128,7 +129,7 @@ class AccessLogMiddleware:
             user is not None
             and user.is_authenticated
             and _is_admin_path(path)
-            and not path.endswith(self.skip_suffixes)
+            and not path[len(str(ADMIN_PREFIX)) :].startswith(self.skip_prefixes)
         ):
             access_log_record(request=request, status=response.status_code)
         return response

@@ -18,6 +18,9 @@ class AreaAccess(models.Model):
         verbose_name = _("menu area access")
         verbose_name_plural = _("menu area access")
 
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
 
 class AllowedIP(models.Model):
     """An address or CIDR range allowed to reach the admin and the API. No rows = everyone allowed."""

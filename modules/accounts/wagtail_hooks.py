@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -158,6 +159,15 @@ def register_allowed_ip_viewset():
 # Logs ------------------------------------------------------------------------------------
 
 
+def _exact_time_column():
+    # Logs are evidence: show the exact local time, not "2 hours ago".
+    return Column(
+        "created_at",
+        label=gettext_lazy("time"),
+        accessor=lambda log: localtime(log.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+    )
+
+
 class _ReadOnlyLogViewSet(ModelViewSet):
     """Read-only lists: no add/edit/delete, rows open in the inspect view."""
 
@@ -184,7 +194,7 @@ class AccessLogViewSet(_ReadOnlyLogViewSet):
     menu_label = gettext_lazy("Admin access log")
     menu_order = 100
     list_display = [
-        DateColumn("created_at", label=gettext_lazy("time")),
+        _exact_time_column(),
         "username",
         "method",
         "path",
@@ -203,7 +213,7 @@ class LoginLogViewSet(_ReadOnlyLogViewSet):
     menu_label = gettext_lazy("Login log")
     menu_order = 110
     list_display = [
-        DateColumn("created_at", label=gettext_lazy("time")),
+        _exact_time_column(),
         "username",
         StatusTagColumn(
             "get_reason_display",

@@ -17,7 +17,7 @@ ALL = {"view", "edit", "pii"}
 
 DEMO_GROUPS = {
     "관리자": {
-        "rights": {area: ALL for area in AREA_CODES},
+        "rights": dict.fromkeys(AREA_CODES, ALL),
         "extra": [
             "auth.add_user",
             "auth.change_user",

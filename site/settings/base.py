@@ -49,7 +49,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "modules.accounts.middleware.AllowedIPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -164,6 +163,7 @@ JANGTEO_OTP_ENROLMENT_TTL = timedelta(minutes=10)
 # Default of the company policy "2FA required for all staff": production.py turns it on.
 JANGTEO_REQUIRE_2FA_DEFAULT = False
 
+# Korean for everyone (the browser's language is not consulted); English per user in account settings.
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", "한국어"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -189,6 +189,8 @@ WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 WAGTAILADMIN_USER_LOGIN_FORM = "modules.accounts.forms.OTPLoginForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Self-hosted and often offline: no avatar requests to gravatar.com.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_COMMENTS_ENABLED = False
 LOGIN_URL = "wagtailadmin_login"
