@@ -58,6 +58,10 @@ class AllowedIP(models.Model):
 
 
 class LoginLog(models.Model):
+    # Logs are never "used by" anything: keep them out of Wagtail's reference index, which would
+    # otherwise add a write transaction and an index row for every log row.
+    wagtail_reference_index_ignore = True
+
     class Reason(models.TextChoices):
         OK = "ok", _("Signed in")
         WRONG_PASSWORD = "wrong_password", _("Wrong password")
@@ -100,6 +104,8 @@ class LoginLog(models.Model):
 
 class AccessLog(models.Model):
     """One row per admin request by a signed-in user (개인정보 접속기록)."""
+
+    wagtail_reference_index_ignore = True  # see LoginLog
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

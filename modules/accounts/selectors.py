@@ -64,8 +64,8 @@ def user_security_list() -> QuerySet:
 
 
 def access_logs() -> QuerySet:
-    return AccessLog.objects.only("id", "username", "method", "path", "status", "ip", "created_at")
+    return AccessLog.objects.all()
 
 
 def login_logs() -> QuerySet:
-    return LoginLog.objects.only("id", "username", "ip", "success", "reason", "user_agent", "created_at")
+    return LoginLog.objects.all()

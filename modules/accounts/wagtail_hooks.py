@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.models import Permission
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.timezone import localtime
@@ -90,7 +91,7 @@ class _AllowedIPFormMixin:
 
     def save_instance(self):
         instance = super().save_instance()
-        allowed_ips_changed()
+        transaction.on_commit(allowed_ips_changed)
         return instance
 
 
@@ -127,8 +128,9 @@ class AllowedIPDeleteView(DeleteView):
         return super().form_valid(form)
 
     def delete_action(self):
-        super().delete_action()
-        allowed_ips_changed()
+        with transaction.atomic():
+            super().delete_action()
+            transaction.on_commit(allowed_ips_changed)
 
 
 class AllowedIPViewSet(ModelViewSet):

@@ -21,3 +21,11 @@ CSRF_COOKIE_SECURE = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 JANGTEO_REQUIRE_2FA_DEFAULT = True
+
+SILENCED_SYSTEM_CHECKS = [
+    *SILENCED_SYSTEM_CHECKS,
+    # Wagtail's live preview (label and message templates) renders in a same-origin iframe.
+    "security.W019",
+    # HSTS preload commits the whole domain for months; it stays the operator's explicit choice.
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
