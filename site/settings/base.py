@@ -217,6 +217,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "jangteo": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django_q": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django-q": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
