@@ -17,6 +17,12 @@ class OTPLoginForm(LoginForm):
     the company requires two-factor login. Every attempt is written to the login log.
     """
 
+    # Wagtail's form leaves the password unlabelled, so it showed the untranslated field name.
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"placeholder": _("Enter password")}),
+    )
     otp_token = forms.CharField(
         label=_("Authentication code"),
         required=False,
@@ -50,7 +56,9 @@ class OTPLoginForm(LoginForm):
                 device = otp_verify_for_login(user=user, token=self.cleaned_data.get("otp_token", ""))
             except OTPError as exc:
                 login_log_record(request=self.request, username=username, user=user, reason=exc.reason)
-                self.add_error("otp_token", str(exc))
+                # A refused code is useless: show the form again with the code field empty.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("otp_token")] = ""
                 raise forms.ValidationError(str(exc), code=exc.reason) from None
             # django-otp's user_logged_in handler stores this device in the session (verified).
             user.otp_device = device

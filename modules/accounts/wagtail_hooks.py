@@ -18,6 +18,7 @@ from . import views
 from .areas import user_has_area_right
 from .filters import AccessLogFilterSet, LoginLogFilterSet
 from .forms import AllowedIPForm
+from .group_panel import AreaRightsForm
 from .models import AccessLog, AllowedIP, LoginLog
 from .net import client_ip
 from .permissions import AreaPermissionPolicy
@@ -29,9 +30,9 @@ register_permission_policy(AccessLog, AreaPermissionPolicy(AccessLog, area="logs
 register_permission_policy(LoginLog, AreaPermissionPolicy(LoginLog, area="logs", read_only=True))
 
 
-@hooks.register("register_permissions")
-def register_area_permissions():
-    return Permission.objects.filter(content_type__app_label="accounts", content_type__model="areaaccess")
+@hooks.register("register_group_permission_panel")
+def register_area_rights_panel():
+    return AreaRightsForm
 
 
 @hooks.register("register_admin_urls")
@@ -133,10 +134,18 @@ class AllowedIPDeleteView(DeleteView):
             transaction.on_commit(allowed_ips_changed)
 
 
-class AllowedIPViewSet(ModelViewSet):
+class _AreaViewSet(ModelViewSet):
+    """Access comes from the menu rights panel, so the model's own permissions stay off the group page."""
+
+    def get_permissions_to_register(self):
+        return Permission.objects.none()
+
+
+class AllowedIPViewSet(_AreaViewSet):
     model = AllowedIP
     icon = "globe"
     menu_label = gettext_lazy("Allowed IPs")
+    menu_name = "allowed-ips"  # stable whatever the language (a slug of the label is not)
     add_to_settings_menu = True
     menu_order = 620
     form_fields = ["network", "memo"]
@@ -170,7 +179,7 @@ def _exact_time_column():
     )
 
 
-class _ReadOnlyLogViewSet(ModelViewSet):
+class _ReadOnlyLogViewSet(_AreaViewSet):
     """Read-only lists: no add/edit/delete, rows open in the inspect view."""
 
     inspect_view_enabled = True
@@ -194,6 +203,7 @@ class AccessLogViewSet(_ReadOnlyLogViewSet):
     model = AccessLog
     icon = "list-ul"
     menu_label = gettext_lazy("Admin access log")
+    menu_name = "access-log"
     menu_order = 100
     list_display = [
         _exact_time_column(),
@@ -213,6 +223,7 @@ class LoginLogViewSet(_ReadOnlyLogViewSet):
     model = LoginLog
     icon = "key"
     menu_label = gettext_lazy("Login log")
+    menu_name = "login-log"
     menu_order = 110
     list_display = [
         _exact_time_column(),
@@ -233,6 +244,7 @@ class LoginLogViewSet(_ReadOnlyLogViewSet):
 
 class LogsGroup(ViewSetGroup):
     menu_label = gettext_lazy("Logs")
+    menu_name = "logs"
     menu_icon = "history"
     menu_order = 900
     items = (AccessLogViewSet("access-log"), LoginLogViewSet("login-log"))

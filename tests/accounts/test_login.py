@@ -54,7 +54,7 @@ def test_wrong_code_is_refused(client, make_user):
     wrong = f"{(int(totp_now(user.totp_device)) + 1) % 1000000:06d}"
     response = login(client, "lee", otp=wrong)
     assert response.status_code == 200
-    assert response.context["form"].errors["otp_token"]
+    assert response.context["form"].non_field_errors()
     assert not client.session.get("_auth_user_id")
     assert LoginLog.objects.get().reason == LoginLog.Reason.OTP_WRONG
 
@@ -67,9 +67,8 @@ def test_reused_code_gets_its_own_message(client, make_user):
     client.post(reverse("wagtailadmin_logout"))
     response = login(client, "lee", otp=code)
     assert response.status_code == 200
-    errors = response.context["form"].errors["otp_token"]
     assert LoginLog.objects.order_by("-id").first().reason == LoginLog.Reason.OTP_REUSED
-    assert errors == [str(errors[0])] and errors[0]
+    assert len(response.context["form"].non_field_errors()) == 1
 
 
 @pytest.mark.django_db
