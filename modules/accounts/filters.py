@@ -12,7 +12,7 @@ class AccessLogFilterSet(WagtailFilterSet):
         label=_("Method"),
         choices=[(m, m) for m in ("GET", "POST", "PUT", "PATCH", "DELETE")],
     )
-    status = django_filters.NumberFilter(label=_("Status"))
+    status = django_filters.NumberFilter(label=_("Status code"))
     ip = django_filters.CharFilter(label=_("IP"), lookup_expr="exact")
 
     class Meta:

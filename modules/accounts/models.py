@@ -57,11 +57,33 @@ class AllowedIP(models.Model):
         return ipaddress.ip_network(self.network, strict=False)
 
 
-class LoginLog(models.Model):
+class SecurityLogEntry(models.Model):
+    """Who and from where, for the login and access logs."""
+
     # Logs are never "used by" anything: keep them out of Wagtail's reference index, which would
     # otherwise add a write transaction and an index row for every log row.
     wagtail_reference_index_ignore = True
 
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        # Logs outlive users and must not slow down user deletion.
+        db_constraint=False,
+    )
+    username = models.CharField(_("username"), max_length=150)
+    ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+class LoginLog(SecurityLogEntry):
     class Reason(models.TextChoices):
         OK = "ok", _("Signed in")
         WRONG_PASSWORD = "wrong_password", _("Wrong password")
@@ -76,58 +98,30 @@ class LoginLog(models.Model):
         IP_DENIED = "ip_denied", _("Address not allowed")
         UNLOCKED = "unlocked", _("Unlocked by an administrator")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_constraint=False,
-    )
-    username = models.CharField(_("username"), max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     success = models.BooleanField(_("success"), default=False)
     reason = models.CharField(_("result"), max_length=20, choices=Reason.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(SecurityLogEntry.Meta):
         verbose_name = _("login log")
         verbose_name_plural = _("login logs")
-        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["username", "-created_at"], name="loginlog_user_time")]
 
     def __str__(self) -> str:
         return f"{self.username} {self.get_reason_display()}"
 
 
-class AccessLog(models.Model):
+class AccessLog(SecurityLogEntry):
     """One row per admin request by a signed-in user (개인정보 접속기록)."""
 
-    wagtail_reference_index_ignore = True  # see LoginLog
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        # Logs outlive users and must not slow down user deletion.
-        db_constraint=False,
-    )
-    username = models.CharField(_("username"), max_length=150)
     method = models.CharField(_("method"), max_length=8)
     path = models.CharField(_("path"), max_length=500)
-    status = models.PositiveSmallIntegerField(_("status"))
-    ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    status = models.PositiveSmallIntegerField(_("status code"))
 
-    class Meta:
+    class Meta(SecurityLogEntry.Meta):
         verbose_name = _("admin access log")
         verbose_name_plural = _("admin access logs")
-        ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["username", "-created_at"], name="accesslog_user_time")]
 
     def __str__(self) -> str:

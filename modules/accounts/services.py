@@ -159,7 +159,7 @@ def totp_enrolment_confirm(*, user, device_id: int, token: str) -> EnrolmentResu
         raise OTPError(
             LoginLog.Reason.OTP_EXPIRED,
             _("The enrolment expired after %(minutes)d minutes. Scan the new QR code and try again.")
-            % {"minutes": settings.JANGTEO_OTP_ENROLMENT_TTL.total_seconds() // 60},
+            % {"minutes": int(settings.JANGTEO_OTP_ENROLMENT_TTL.total_seconds() // 60)},
         )
     _verify_totp_or_raise(device, token)
     with transaction.atomic():
@@ -223,11 +223,12 @@ def otp_verify_for_login(*, user, token: str):
 
 def _throttled_error(device) -> OTPError:
     _allowed, details = device.verify_is_allowed()
-    wait = ""
     if details and details.get("locked_until"):
         seconds = max(1, int((details["locked_until"] - timezone.now()).total_seconds()) + 1)
-        wait = _(" Try again in %(seconds)d seconds.") % {"seconds": seconds}
-    return OTPError(LoginLog.Reason.OTP_THROTTLED, _("Too many wrong codes.") + wait)
+        message = _("Too many wrong codes. Try again in %(seconds)d seconds.") % {"seconds": seconds}
+    else:
+        message = _("Too many wrong codes. Try again in a moment.")
+    return OTPError(LoginLog.Reason.OTP_THROTTLED, message)
 
 
 def _verify_totp_or_raise(device: TOTPDevice, token: str) -> None:

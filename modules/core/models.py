@@ -23,7 +23,7 @@ class CompanySettings(BaseGenericSetting):
     """Company-wide settings (환경설정): service info and the product/order/security policies."""
 
     # Service info (서비스 정보)
-    company_name = models.CharField(_("company name (상호)"), max_length=100, blank=True)
+    company_name = models.CharField(_("company name"), max_length=100, blank=True)
     business_number = models.CharField(
         _("business registration number"),
         max_length=12,
@@ -31,13 +31,13 @@ class CompanySettings(BaseGenericSetting):
         validators=[validate_business_number],
         help_text=_("10 digits, e.g. 123-45-67891"),
     )
-    representative = models.CharField(_("representative (대표자)"), max_length=50, blank=True)
+    representative = models.CharField(_("representative"), max_length=50, blank=True)
     mail_order_number = models.CharField(
         _("mail-order business number"),
         max_length=40,
         blank=True,
         validators=[validate_mail_order_number],
-        help_text=_("통신판매업 신고번호, e.g. 제2024-서울강남-01234호"),
+        help_text=_("e.g. 제2024-서울강남-01234호"),
     )
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[validate_phone])
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -57,7 +57,7 @@ class CompanySettings(BaseGenericSetting):
     claim_alerts_enabled = models.BooleanField(_("alert on new claims"), default=True)
     cs_alerts_enabled = models.BooleanField(_("alert on new inquiries"), default=True)
     auto_order_confirmation = models.BooleanField(
-        _("confirm orders automatically (발주확인)"),
+        _("confirm orders automatically"),
         default=False,
         help_text=_("Stores can still choose manual confirmation in their own sync settings."),
     )
@@ -99,7 +99,7 @@ class CompanySettings(BaseGenericSetting):
                             FieldRowPanel([FieldPanel("contact_phone"), FieldPanel("contact_email")]),
                             FieldPanel("address"),
                         ],
-                        heading=_("Service info"),
+                        heading=_("Company"),
                     ),
                     MultiFieldPanel(
                         [

@@ -52,11 +52,20 @@ def _worker_check(now: datetime) -> HealthCheck:
     except Exception as exc:
         return HealthCheck("worker", _("Worker"), False, _("Unknown"), str(exc))
     if last is None:
-        return HealthCheck("worker", _("Worker"), False, _("No task has run yet"), _("Start the worker: make run"))
+        return HealthCheck(
+            "worker", _("Worker"), False, _("No task has run yet"), _("Is the worker process running?")
+        )
     local = timezone.localtime(last)
     summary = _("Last task at %(time)s") % {"time": local.strftime("%Y-%m-%d %H:%M:%S")}
     if now - last > WORKER_STALE_AFTER:
-        return HealthCheck("worker", _("Worker"), False, summary, _("No heartbeat for more than 3 minutes"))
+        return HealthCheck(
+            "worker",
+            _("Worker"),
+            False,
+            summary,
+            _("No heartbeat for more than %(minutes)d minutes")
+            % {"minutes": int(WORKER_STALE_AFTER.total_seconds() // 60)},
+        )
     return HealthCheck("worker", _("Worker"), True, summary)
 
 
