@@ -83,8 +83,11 @@ class EnrolmentConfirmForm(forms.Form):
 class AllowedIPForm(forms.ModelForm):
     """Asks for explicit confirmation when the saved list would shut out the current address."""
 
+    # Hidden until a save would shut out the current address; then shown with the warning.
     confirm_lockout = forms.BooleanField(
-        label=_("Save anyway, even though my current address will be blocked"), required=False
+        label=_("Save anyway, even though my current address will be blocked"),
+        required=False,
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args, client_ip=None, other_networks=None, for_user=None, **kwargs):
@@ -92,6 +95,10 @@ class AllowedIPForm(forms.ModelForm):
         self.client_ip = client_ip
         self.other_networks = other_networks or []
         self.for_user = for_user
+        if client_ip:
+            self.fields["network"].help_text = _("e.g. 203.0.113.7 or 203.0.113.0/24. Your address now: %(ip)s") % {
+                "ip": client_ip
+            }
 
     class Meta:
         model = AllowedIP
@@ -107,6 +114,7 @@ class AllowedIPForm(forms.ModelForm):
         if allowed_ip_would_lock_out(address=self.client_ip, networks_after=networks_after) and not cleaned.get(
             "confirm_lockout"
         ):
+            self.fields["confirm_lockout"].widget = forms.CheckboxInput()
             self.add_error(
                 "confirm_lockout",
                 _(
