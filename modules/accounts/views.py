@@ -39,7 +39,7 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 def _qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=5, border=2, dark="#1b1b1b")
+    return segno.make(url, error="m").svg_inline(scale=5, border=2, dark="#1b1b1b", omitsize=True)
 
 
 def two_factor(request):

@@ -94,8 +94,8 @@ def demo_data_load() -> list[DemoUser]:
             user = user_model.objects.create_user(
                 username=username,
                 password=password,
-                first_name=full_name[1:],
-                last_name=full_name[0],
+                # Korean names are written whole, family name first; Wagtail shows first_name.
+                first_name=full_name,
                 email=f"{username}@jangteo.example",
             )
             user.groups.add(groups[group_name])
