@@ -430,6 +430,8 @@ class ChannelConfig:
     timeout: float = 15.0
     max_retries: int = 4
     transport: Any = None  # an httpx transport; the sandbox's in tests
+    rate_limit: RateLimit | None = None  # overrides the adapter's published limit (in-process tests, bench)
+    backoff_base: float = 0.5  # seconds; tests against a faulty sandbox set it near 0
 
 
 # ---------------------------------------------------------------------------------------------
