@@ -459,6 +459,9 @@ class ChannelAdapter(abc.ABC):
     def supports(self, capability: Capability) -> bool:
         return capability in self.capabilities
 
+    def close(self) -> None:
+        """Releases HTTP connections; adapters holding a client override it."""
+
     # -- connection
     @abc.abstractmethod
     def verify(self) -> VerifyResult: ...

@@ -18,6 +18,10 @@ CSRF_TRUSTED_ORIGINS = env.get_origins("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "modules.core",
     "modules.accounts",
+    "modules.channels",
+    "modules.orders",
+    "modules.cs",
+    "modules.settlement",
     "snippets",
     "wagtail.contrib.settings",
     "wagtail.embeds",

@@ -1,0 +1,164 @@
+"""Orders collected from the channels.
+
+The Channels issue writes here through ``services.orders_collect`` (upsert by store + channel id);
+the Orders issue adds the status machine, events, bundling and the order desk on these tables.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from integrations.channels.base import ClaimState, ClaimType, CourierCode, LineState
+
+LINE_STATE_LABELS = {
+    LineState.PENDING_PAYMENT: _("Awaiting payment"),
+    LineState.PAID: _("New (paid)"),
+    LineState.ACKNOWLEDGED: _("Acknowledged"),
+    LineState.SHIPPED: _("Invoice sent"),
+    LineState.IN_TRANSIT: _("In transit"),
+    LineState.DELIVERED: _("Delivered"),
+    LineState.PURCHASE_CONFIRMED: _("Purchase confirmed"),
+    LineState.CANCELLED: _("Cancelled"),
+    LineState.RETURNED: _("Returned"),
+    LineState.EXCHANGED: _("Exchanged"),
+    LineState.UNKNOWN: _("Unknown"),
+}
+CLAIM_TYPE_LABELS = {ClaimType.CANCEL: _("Cancel"), ClaimType.RETURN: _("Return"), ClaimType.EXCHANGE: _("Exchange")}
+CLAIM_STATE_LABELS = {
+    ClaimState.REQUESTED: _("Requested"),
+    ClaimState.IN_PROGRESS: _("In progress"),
+    ClaimState.COMPLETED: _("Completed"),
+    ClaimState.REJECTED_BY_SELLER: _("Rejected"),
+    ClaimState.WITHDRAWN_BY_BUYER: _("Withdrawn"),
+    ClaimState.UNKNOWN: _("Unknown"),
+}
+
+
+class Order(models.Model):
+    wagtail_reference_index_ignore = True
+
+    store = models.ForeignKey("channels.Store", verbose_name=_("store"), on_delete=models.PROTECT, related_name="+")
+    channel_order_id = models.CharField(_("channel order number"), max_length=100)
+    ordered_at = models.DateTimeField(_("ordered at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    buyer_name = models.CharField(_("buyer"), max_length=100, blank=True)
+    buyer_phone = models.CharField(_("buyer phone"), max_length=30, blank=True)
+    buyer_email = models.CharField(_("buyer e-mail"), max_length=200, blank=True)
+    receiver_name = models.CharField(_("receiver"), max_length=100, blank=True)
+    receiver_phone1 = models.CharField(_("receiver phone"), max_length=30, blank=True)
+    receiver_phone2 = models.CharField(_("receiver phone 2"), max_length=30, blank=True)
+    zip_code = models.CharField(_("postcode"), max_length=10, blank=True)
+    address1 = models.CharField(_("address"), max_length=300, blank=True)
+    address2 = models.CharField(_("address detail"), max_length=300, blank=True)
+    delivery_message = models.CharField(_("delivery message"), max_length=500, blank=True)
+    shipping_fee = models.IntegerField(_("shipping fee"), default=0)
+    total_amount = models.BigIntegerField(_("total amount"), default=0)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+    # Digest of what the channel sent; an unchanged order is skipped without a write.
+    content_hash = models.CharField(max_length=40, blank=True)
+    collected_at = models.DateTimeField(_("collected at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-ordered_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["store", "channel_order_id"], name="order_store_channel_id")]
+        indexes = [models.Index(fields=["store", "-ordered_at"], name="order_store_time")]
+
+    def __str__(self) -> str:
+        return self.channel_order_id
+
+
+class OrderLine(models.Model):
+    wagtail_reference_index_ignore = True
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines")
+    store = models.ForeignKey("channels.Store", verbose_name=_("store"), on_delete=models.PROTECT, related_name="+")
+    channel_line_id = models.CharField(_("channel line id"), max_length=120)
+    shipment_id = models.CharField(_("channel shipment id"), max_length=120, blank=True, db_index=True)
+    channel_product_id = models.CharField(_("channel product id"), max_length=100, blank=True)
+    channel_option_id = models.CharField(_("channel option id"), max_length=100, blank=True)
+    seller_code = models.CharField(_("seller code"), max_length=100, blank=True, db_index=True)
+    product_name = models.CharField(_("product"), max_length=300, blank=True)
+    option_name = models.CharField(_("option"), max_length=300, blank=True)
+    quantity = models.IntegerField(_("quantity"), default=0)
+    unit_price = models.IntegerField(_("unit price"), default=0)
+    discount = models.IntegerField(_("discount"), default=0)
+    line_amount = models.BigIntegerField(_("amount"), default=0)
+    shipping_fee = models.IntegerField(_("shipping fee"), default=0)
+    status = models.CharField(
+        _("status"), max_length=20, choices=[(s.value, label) for s, label in LINE_STATE_LABELS.items()]
+    )
+    channel_status = models.CharField(_("channel status"), max_length=60, blank=True)
+    claim_type = models.CharField(
+        _("claim"), max_length=10, blank=True, choices=[(c.value, label) for c, label in CLAIM_TYPE_LABELS.items()]
+    )
+    claim_state = models.CharField(
+        _("claim state"),
+        max_length=20,
+        blank=True,
+        choices=[(c.value, label) for c, label in CLAIM_STATE_LABELS.items()],
+    )
+    channel_claim_id = models.CharField(_("channel claim id"), max_length=100, blank=True)
+    courier = models.CharField(
+        _("courier"), max_length=20, blank=True, choices=[(c.value, c.value) for c in CourierCode]
+    )
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
+    expected_ship_date = models.DateField(_("expected ship date"), null=True, blank=True)
+    ref = models.JSONField(default=dict, blank=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    needs_attention = models.BooleanField(_("needs attention"), default=False, db_index=True)
+    raw = models.JSONField(default=dict, blank=True)
+    content_hash = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(_("collected at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["order_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "channel_line_id"], name="orderline_store_channel_id"),
+        ]
+
+    def __str__(self) -> str:
+        return self.channel_line_id
+
+
+class Claim(models.Model):
+    """A cancel / return / exchange as the channel reports it (the Orders issue adds our handling)."""
+
+    wagtail_reference_index_ignore = True
+
+    store = models.ForeignKey("channels.Store", verbose_name=_("store"), on_delete=models.PROTECT, related_name="+")
+    channel_claim_id = models.CharField(_("channel claim id"), max_length=120)
+    claim_type = models.CharField(
+        _("claim"), max_length=10, choices=[(c.value, label) for c, label in CLAIM_TYPE_LABELS.items()]
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=[(c.value, label) for c, label in CLAIM_STATE_LABELS.items()]
+    )
+    channel_status = models.CharField(_("channel status"), max_length=60, blank=True)
+    channel_order_id = models.CharField(_("channel order number"), max_length=100, db_index=True)
+    channel_line_ids = models.JSONField(_("lines"), default=list)
+    quantity = models.IntegerField(_("quantity"), default=0)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    reason_detail = models.TextField(_("reason detail"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    ref = models.JSONField(default=dict, blank=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+    content_hash = models.CharField(max_length=40, blank=True)
+    collected_at = models.DateTimeField(_("collected at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["-requested_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["store", "channel_claim_id"], name="claim_store_channel_id")]
+
+    def __str__(self) -> str:
+        return f"{self.get_claim_type_display()} {self.channel_claim_id}"
