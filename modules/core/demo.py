@@ -57,6 +57,46 @@ class DemoUser:
     group: str
 
 
+SANDBOX_HOST = "http://127.0.0.1"
+DEMO_STORES = [
+    # (marketplace, store name, sandbox port, module holding the sandbox's demo credentials)
+    ("coupang", "쿠팡 데모스토어", 8101, "integrations.sandbox.coupang"),
+    ("naver", "스마트스토어 데모", 8102, "integrations.sandbox.naver"),
+    ("elevenst", "11번가 데모샵", 8103, "integrations.sandbox.elevenst"),
+]
+
+
+def demo_stores_load() -> list[str]:
+    """One store per marketplace, pointed at the local sandbox (idempotent by store name)."""
+    from importlib import import_module
+
+    from modules.channels.models import Store
+    from modules.channels.services import store_save
+
+    created = []
+    for marketplace, name, port, module in DEMO_STORES:
+        if Store.objects.filter(marketplace=marketplace, name=name).exists():
+            continue
+        credentials = dict(import_module(module).DEMO_CREDENTIALS)
+        store = Store(
+            marketplace=marketplace,
+            name=name,
+            seller_id=credentials.get("vendor_id") or credentials.get("client_id", "demo")[:20] or "demo",
+            api_base_url=f"{SANDBOX_HOST}:{port}" + ("/external" if marketplace == "naver" else ""),
+            order_sync_minutes=1,
+            claim_sync_minutes=2,
+            inquiry_sync_minutes=5,
+            settlement_sync_minutes=60,
+            contact_name="김담당",
+            contact_email="ops@jangteo.example",
+            contact_mobile="010-2222-3333",
+        )
+        # The sandbox may still be starting: the first scheduled run checks the credentials.
+        store_save(store=store, credentials=credentials, verify=False)
+        created.append(name)
+    return created
+
+
 def demo_data_loaded() -> bool:
     return CompanySettings.load().business_number == DEMO_MARKER_BUSINESS_NUMBER
 

@@ -4,13 +4,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from modules.core.demo import demo_data_load, demo_data_loaded
+from modules.core.demo import demo_data_load, demo_data_loaded, demo_stores_load
 
 
 class Command(BaseCommand):
     help = "Load the demo company, permission groups and staff users once (used by `make run`)."
 
     def handle(self, *args, **options):
+        for name in demo_stores_load():
+            self.stdout.write(f"데모 판매채널을 만들었습니다 (sandbox store): {name}")
         if demo_data_loaded():
             self.stdout.write("데모 데이터가 이미 있습니다 (demo data already loaded).")
             return
