@@ -410,6 +410,7 @@ class CredentialField:
     label: str  # Korean label for the store form
     secret: bool = True
     help_text: str = ""
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -459,7 +460,7 @@ class ChannelAdapter(abc.ABC):
     def supports(self, capability: Capability) -> bool:
         return capability in self.capabilities
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook, not abstract
         """Releases HTTP connections; adapters holding a client override it."""
 
     # -- connection
@@ -486,10 +487,13 @@ class ChannelAdapter(abc.ABC):
     def fetch_claims(self, window: Window) -> Iterator[Page[ChannelClaim]]:
         raise NotSupported("claims")
 
-    def approve_claim(self, claim: ChannelClaim) -> ItemResult:
+    # Some channels need more to settle a claim (11번가: the invoice of an exchange re-shipment or
+    # of a cancel refused by shipping anyway): adapters take those as keyword ``options``
+    # (courier=, tracking_number=, shipped_at=, reason_code=) and say so in their docstrings.
+    def approve_claim(self, claim: ChannelClaim, **options: Any) -> ItemResult:
         raise NotSupported("claim approve")
 
-    def reject_claim(self, claim: ChannelClaim, *, reason: str) -> ItemResult:
+    def reject_claim(self, claim: ChannelClaim, *, reason: str, **options: Any) -> ItemResult:
         raise NotSupported("claim reject")
 
     # -- inquiries

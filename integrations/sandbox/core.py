@@ -17,6 +17,7 @@ Fault knobs (``Faults``), applied to every non-control request before routing:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
@@ -247,8 +248,10 @@ class SandboxApp:
             headers["content-type"] = environ["CONTENT_TYPE"]
         raw_query = environ.get("QUERY_STRING", "")
         path = environ.get("PATH_INFO", "/")
-        # WSGI hands over the path as latin-1 decoded bytes; restore the UTF-8 text.
-        path = path.encode("latin-1").decode("utf-8", errors="replace")
+        # A WSGI server hands over the path as latin-1 decoded bytes: restore the UTF-8 text.
+        # httpx's in-process WSGITransport passes it already decoded (non-latin-1 chars stay as is).
+        with contextlib.suppress(UnicodeEncodeError):
+            path = path.encode("latin-1").decode("utf-8", errors="replace")
         request = Request(
             method=environ["REQUEST_METHOD"].upper(),
             path=path,

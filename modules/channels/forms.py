@@ -13,7 +13,23 @@ def credential_field_name(marketplace: str, name: str) -> str:
     return f"cred_{marketplace}_{name}"
 
 
-class StoreForm(WagtailAdminModelForm):
+def _credential_form_fields() -> dict[str, forms.Field]:
+    """Every marketplace's credential inputs, declared on the form so Wagtail's panels may list them."""
+    fields = {}
+    for marketplace in ADAPTERS:
+        for spec in adapter_class(marketplace).credential_fields:
+            widget = forms.PasswordInput(render_value=False) if spec.secret else forms.TextInput
+            fields[credential_field_name(marketplace, spec.name)] = forms.CharField(
+                label=f"{MARKETPLACE_LABELS[Marketplace(marketplace)]}: {spec.label}",
+                required=False,
+                help_text=spec.help_text,
+                widget=widget,
+                strip=True,
+            )
+    return fields
+
+
+class StoreFormBase(WagtailAdminModelForm):
     """Store settings plus the marketplace's credential fields.
 
     Secrets are write-only: the form shows the last four characters of what is stored and an
@@ -70,7 +86,8 @@ class StoreForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.credential_fields: list[tuple[str, str, str]] = []  # (form field, marketplace, credential name)
+        # (form field, marketplace, credential name, required)
+        self.credential_fields: list[tuple[str, str, str, bool]] = []
         existing = self.instance.pk is not None
         marketplaces = [self.instance.marketplace] if existing else [m.value for m in ADAPTERS]
         stored = dict(self.instance.credentials or {}) if existing else {}
@@ -86,7 +103,7 @@ class StoreForm(WagtailAdminModelForm):
                 self.fields[field_name] = forms.CharField(
                     label=label, required=False, help_text=help_text, widget=widget, strip=True
                 )
-                self.credential_fields.append((field_name, marketplace, spec.name))
+                self.credential_fields.append((field_name, marketplace, spec.name, spec.required))
         if existing:
             self.fields["marketplace"].disabled = True
 
@@ -94,8 +111,8 @@ class StoreForm(WagtailAdminModelForm):
         cleaned = super().clean()
         marketplace = cleaned.get("marketplace") or self.instance.marketplace
         stored = dict(self.instance.credentials or {}) if self.instance.pk else {}
-        for field_name, field_marketplace, name in self.credential_fields:
-            if field_marketplace != marketplace:
+        for field_name, field_marketplace, name, required in self.credential_fields:
+            if field_marketplace != marketplace or not required:
                 continue
             if not cleaned.get(field_name) and not stored.get(name):
                 self.add_error(field_name, _("Enter this value: the marketplace needs it."))
@@ -105,9 +122,12 @@ class StoreForm(WagtailAdminModelForm):
         marketplace = self.cleaned_data.get("marketplace") or self.instance.marketplace
         return {
             name: self.cleaned_data[field_name]
-            for field_name, field_marketplace, name in self.credential_fields
+            for field_name, field_marketplace, name, _required in self.credential_fields
             if field_marketplace == marketplace and self.cleaned_data.get(field_name)
         }
+
+
+StoreForm = type("StoreForm", (StoreFormBase,), {"__module__": __name__, **_credential_form_fields()})
 
 
 class CollectNowForm(forms.Form):

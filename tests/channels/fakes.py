@@ -28,7 +28,9 @@ def make_order(n: int, *, state: LineState = LineState.PAID, status: str = "ACCE
         order_id=f"O{n}",
         ordered_at=datetime.fromisoformat("2026-11-20T10:00:00+09:00"),
         buyer=Person(name="김민준", phone="010-1234-5678"),
-        receiver=Address(name="김민준", phone1="0504-1111-2222", zip_code="06236", address1="서울특별시 강남구 테헤란로 1"),
+        receiver=Address(
+            name="김민준", phone1="0504-1111-2222", zip_code="06236", address1="서울특별시 강남구 테헤란로 1"
+        ),
         total_amount=10000 * lines,
         lines=[
             ChannelOrderLine(

@@ -23,7 +23,11 @@ def _fresh_fernet_cache():
 @pytest.mark.django_db
 def test_credentials_and_contacts_are_encrypted_at_rest():
     store = Store.objects.create(
-        marketplace="coupang", name="s", seller_id="A1", credentials={"secret_key": "TOPSECRET-1234"}, contact_name="홍길동"
+        marketplace="coupang",
+        name="s",
+        seller_id="A1",
+        credentials={"secret_key": "TOPSECRET-1234"},
+        contact_name="홍길동",
     )
     credentials, contact = raw_columns(store.pk)
     assert credentials.startswith("fernet:") and "TOPSECRET" not in credentials

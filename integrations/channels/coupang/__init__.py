@@ -1,0 +1,1 @@
+"""Coupang WING Open API: signing (auth), HTTP (client), payload mapping (mapper), adapter."""
