@@ -89,21 +89,20 @@ class StoreFormBase(WagtailAdminModelForm):
         # (form field, marketplace, credential name, required)
         self.credential_fields: list[tuple[str, str, str, bool]] = []
         existing = self.instance.pk is not None
-        marketplaces = [self.instance.marketplace] if existing else [m.value for m in ADAPTERS]
         stored = dict(self.instance.credentials or {}) if existing else {}
-        for marketplace in marketplaces:
+        for marketplace in ADAPTERS:
             for spec in adapter_class(marketplace).credential_fields:
                 field_name = credential_field_name(marketplace, spec.name)
-                label = spec.label if existing else f"{MARKETPLACE_LABELS[Marketplace(marketplace)]}: {spec.label}"
-                help_text = spec.help_text
-                if existing and stored.get(spec.name):
-                    kept = last4(stored[spec.name]) if spec.secret else stored[spec.name]
-                    help_text = _("Stored: %(value)s. Leave empty to keep it.") % {"value": kept}
-                widget = forms.PasswordInput(render_value=False) if spec.secret else forms.TextInput
-                self.fields[field_name] = forms.CharField(
-                    label=label, required=False, help_text=help_text, widget=widget, strip=True
-                )
-                self.credential_fields.append((field_name, marketplace, spec.name, spec.required))
+                if existing and marketplace != self.instance.marketplace:
+                    del self.fields[field_name]  # its panel hides itself
+                    continue
+                field = self.fields[field_name]
+                if existing:
+                    field.label = spec.label
+                    if stored.get(spec.name):
+                        kept = last4(stored[spec.name]) if spec.secret else stored[spec.name]
+                        field.help_text = _("Stored: %(value)s. Leave empty to keep it.") % {"value": kept}
+                self.credential_fields.append((field_name, marketplace.value, spec.name, spec.required))
         if existing:
             self.fields["marketplace"].disabled = True
 
