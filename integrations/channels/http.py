@@ -202,11 +202,11 @@ class ChannelHttp:
         raise Retryable(f"{self.channel}: 요청 실패", code="unknown") from last_error  # pragma: no cover
 
     def _log(self, request: httpx.Request, response: httpx.Response | None, started: float, attempt: int, note=""):
-        if not logger.isEnabledFor(logging.INFO):
+        if not logger.isEnabledFor(logging.DEBUG):
             return
         # Path only, query by parameter names: values can hold names, phones or keys.
         query_names = ",".join(sorted({key for key, _value in request.url.params.multi_items()}))
-        logger.info(
+        logger.debug(
             "%s %s %s%s -> %s %.0fms attempt=%d %s",
             self.channel,
             request.method,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,6 +54,8 @@ FIRST_RUN_LOOKBACK = {
     SyncKind.TEMPLATES: timedelta(0),
 }
 MAX_ERRORS_PER_RUN = 200
+PROGRESS_EVERY_SECONDS = 0.5
+LEASE_EXTEND_EVERY_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -191,20 +194,12 @@ def sync_run(
         )
         run.refresh_from_db()
     totals = CollectResult()
+    last_progress = last_lease = time.monotonic()
     try:
         for page in spec.fetch(adapter, window):
             result = spec.collect(store=store, items=page.items)
             totals.add(result)
             run.pages += 1
-            SyncRun.objects.filter(pk=run.pk).update(
-                pages=run.pages,
-                fetched=totals.fetched,
-                created=totals.created,
-                updated=totals.updated,
-                unchanged=totals.unchanged,
-                flagged=totals.flagged,
-                progress=f"{run.pages}쪽 · {page.label}"[:200],
-            )
             for key in result.flagged_keys[:MAX_ERRORS_PER_RUN]:
                 SyncRunError.objects.create(
                     run=run,
@@ -212,7 +207,15 @@ def sync_run(
                     code="flagged",
                     message="알 수 없는 상태값: 원본을 저장하고 표시했습니다",
                 )
-            _lease_extend(state=state, token=token)
+            # Progress for the live view at most twice a second, the lease once a minute: on
+            # SQLite every such UPDATE is a write transaction of its own.
+            now_mono = time.monotonic()
+            if now_mono - last_progress >= PROGRESS_EVERY_SECONDS:
+                last_progress = now_mono
+                _save_progress(run, totals, page.label)
+            if now_mono - last_lease >= LEASE_EXTEND_EVERY_SECONDS:
+                last_lease = now_mono
+                _lease_extend(state=state, token=token)
     except ChannelError as exc:
         return _fail(run=run, store=store, state=state, token=token, totals=totals, error=exc)
     except Exception as exc:  # a bug or a malformed payload: the run fails, the cursor stays
@@ -235,6 +238,18 @@ def sync_run(
                 auth_status=Store.AuthStatus.OK, auth_message="", auth_checked_at=finished
             )
     return run
+
+
+def _save_progress(run: SyncRun, totals: CollectResult, label: str) -> None:
+    SyncRun.objects.filter(pk=run.pk).update(
+        pages=run.pages,
+        fetched=totals.fetched,
+        created=totals.created,
+        updated=totals.updated,
+        unchanged=totals.unchanged,
+        flagged=totals.flagged,
+        progress=f"{run.pages}쪽 · {label}"[:200],
+    )
 
 
 def _finish_skipped(run, store, kind, trigger, user, message) -> SyncRun:

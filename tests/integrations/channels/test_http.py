@@ -109,7 +109,7 @@ def test_token_bucket_waits_at_the_published_rate():
 
 def test_logs_hide_secrets_and_query_values(caplog):
     http, _ = make_http(lambda request: httpx.Response(200), secrets=["SECRET-KEY-123"])
-    with caplog.at_level(logging.INFO, logger="jangteo.channels.http"):
+    with caplog.at_level(logging.DEBUG, logger="jangteo.channels.http"):
         http.request("GET", "/vendors/SECRET-KEY-123/x", params={"receiverName": "홍길동"})
     text = caplog.text
     assert "SECRET-KEY-123" not in text and "홍길동" not in text
