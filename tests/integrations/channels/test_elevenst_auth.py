@@ -144,6 +144,6 @@ def test_other_errors_are_rejected_with_the_channel_code():
 
 def test_key_is_masked_in_logs(caplog):
     adapter, _ = make()
-    with caplog.at_level("INFO", logger="jangteo.channels.http"):
+    with caplog.at_level("DEBUG", logger="jangteo.channels.http"):
         adapter.verify()
     assert caplog.records and DEMO_CREDENTIALS["api_key"] not in caplog.text
