@@ -65,7 +65,8 @@ def test_create_store_verifies_and_never_shows_secrets_again(admin, coupang_sand
     assert store.auth_status == Store.AuthStatus.OK
     assert store.credentials["secret_key"] == DEMO_CREDENTIALS["secret_key"]
     assert {s.name for s in Schedule.objects.filter(name__startswith=f"channels.sync.store{store.pk}.")} == {
-        f"channels.sync.store{store.pk}.{kind}" for kind in ("orders", "claims", "inquiries", "settlements", "templates")
+        f"channels.sync.store{store.pk}.{kind}"
+        for kind in ("orders", "claims", "inquiries", "settlements", "templates")
     }
     html = admin.get(reverse("stores:edit", args=[store.pk])).content.decode()
     assert DEMO_CREDENTIALS["secret_key"] not in html and DEMO_CREDENTIALS["access_key"] not in html
@@ -101,9 +102,7 @@ def test_editing_keeps_secrets_left_empty_and_a_new_secret_unblocks(admin, coupa
 
 
 def test_invalid_base_url_and_missing_credentials_get_field_errors(admin, coupang_sandbox):
-    response = admin.post(
-        reverse("stores:add"), store_form(api_base_url="not a url", cred_coupang_secret_key="")
-    )
+    response = admin.post(reverse("stores:add"), store_form(api_base_url="not a url", cred_coupang_secret_key=""))
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "api_base_url" in errors and "cred_coupang_secret_key" in errors
