@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -20,7 +21,7 @@ def _credential_form_fields() -> dict[str, forms.Field]:
         for spec in adapter_class(marketplace).credential_fields:
             widget = forms.PasswordInput(render_value=False) if spec.secret else forms.TextInput
             fields[credential_field_name(marketplace, spec.name)] = forms.CharField(
-                label=f"{MARKETPLACE_LABELS[Marketplace(marketplace)]}: {spec.label}",
+                label=format_lazy("{}: {}", MARKETPLACE_LABELS[Marketplace(marketplace)], spec.label),
                 required=False,
                 help_text=spec.help_text,
                 widget=widget,

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integrations.channels.base import (
     AuthFailed,
@@ -160,21 +161,27 @@ def sync_run(
     store.refresh_from_db()
     spec = KINDS[kind]
     if not store.kind_enabled(kind):
-        return _finish_skipped(run, store, kind, trigger, user, "연동 꺼짐 (sync switched off for this store)")
+        return _finish_skipped(run, store, kind, trigger, user, _("Sync is switched off for this store."))
     if store.auth_blocked:
         return _finish_skipped(
-            run, store, kind, trigger, user, f"인증 실패: 자격 증명을 수정하면 다시 수집합니다 ({store.auth_message})"
+            run,
+            store,
+            kind,
+            trigger,
+            user,
+            _("Authentication failed: collection resumes when the API credentials change (%(message)s)")
+            % {"message": store.auth_message},
         )
     adapter = adapter or adapter_for_store(store)
     if not adapter.supports(spec.capability):
-        return _finish_skipped(run, store, kind, trigger, user, "이 판매채널은 지원하지 않습니다 (not supported)")
+        return _finish_skipped(run, store, kind, trigger, user, _("This marketplace does not offer it."))
 
     now = now or timezone.now()
     state = sync_state_for(store=store, kind=kind)
     token = _lease_acquire(state=state, now=now)
     if token is None:
         return _finish_skipped(
-            run, store, kind, trigger, user, "다른 수집이 진행 중입니다 (another run holds the lease)"
+            run, store, kind, trigger, user, _("Another run of this kind is in progress for this store.")
         )
 
     state.refresh_from_db()
@@ -205,7 +212,7 @@ def sync_run(
                     run=run,
                     item_key=key[:200],
                     code="flagged",
-                    message="알 수 없는 상태값: 원본을 저장하고 표시했습니다",
+                    message=_("Unknown status from the channel: stored as sent and flagged."),
                 )
             # Progress for the live view at most twice a second, the lease once a minute: on
             # SQLite every such UPDATE is a write transaction of its own.
@@ -248,7 +255,7 @@ def _save_progress(run: SyncRun, totals: CollectResult, label: str) -> None:
         updated=totals.updated,
         unchanged=totals.unchanged,
         flagged=totals.flagged,
-        progress=f"{run.pages}쪽 · {label}"[:200],
+        progress=(_("page %(page)d") % {"page": run.pages} + f" · {label}")[:200],
     )
 
 
@@ -290,7 +297,7 @@ def _fail(*, run, store, state, token, totals, error: Exception) -> SyncRun:
     if isinstance(error, ChannelError):
         code, message, request_id = error.code or type(error).__name__, error.message, error.request_id
     else:
-        code, message, request_id = type(error).__name__, f"내부 오류: {error}", ""
+        code, message, request_id = type(error).__name__, _("Internal error: %(error)s") % {"error": error}, ""
     with transaction.atomic():
         SyncRunError.objects.create(
             run=run, code=code[:100], message=message[:1000], request_id=(request_id or "")[:200]

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from integrations.sandbox.control import control
 from modules.channels.adapters import base_url_for
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, store, count, kind, **options):
         stores = Store.objects.filter(pk=store) if store else Store.objects.filter(api_base_url__contains="127.0.0.1")
         if not stores:
-            raise CommandError("샌드박스를 가리키는 판매채널이 없습니다 (no store points at a sandbox)")
+            raise CommandError(_("No store points at a sandbox (api base URL on 127.0.0.1)."))
         for item in stores:
             url = base_url_for(item)
             if action == "orders":
