@@ -359,12 +359,12 @@ class ElevenstAdapter(ChannelAdapter):
 
     # -- listings ------------------------------------------------------------------------------
 
-    def push_stock(self, changes: Sequence[StockChange]) -> list[ItemResult]:
-        """StockChange.option_id = prdStckNo (ref may carry prdNo)."""
+    def _per_item(self, changes, call) -> list[ItemResult]:
+        """One call per change (11번가 has no bulk endpoints); a refusal fails that item only."""
         results = []
         for change in changes:
             try:
-                env = self.client.set_stock(change.option_id, max(0, change.quantity), str(change.ref.get("prdNo", "")))
+                env = call(change)
             except AuthFailed:
                 raise
             except ChannelError as exc:
@@ -372,36 +372,29 @@ class ElevenstAdapter(ChannelAdapter):
                 continue
             results.append(_ok(change.option_id, env))
         return results
+
+    def push_stock(self, changes: Sequence[StockChange]) -> list[ItemResult]:
+        """StockChange.option_id = prdStckNo (ref may carry prdNo)."""
+        return self._per_item(
+            changes,
+            lambda change: self.client.set_stock(
+                change.option_id, max(0, change.quantity), str(change.ref.get("prdNo", ""))
+            ),
+        )
 
     def push_prices(self, changes: Sequence[PriceChange]) -> list[ItemResult]:
         """11번가 prices a product, not an option: PriceChange.option_id is the prdNo (or ref["prdNo"])."""
-        results = []
-        for change in changes:
-            prd_no = str(change.ref.get("prdNo") or change.option_id)
-            try:
-                env = self.client.set_price(prd_no, change.price)
-            except AuthFailed:
-                raise
-            except ChannelError as exc:
-                results.append(_failed(change.option_id, exc))
-                continue
-            results.append(_ok(change.option_id, env))
-        return results
+        return self._per_item(
+            changes,
+            lambda change: self.client.set_price(str(change.ref.get("prdNo") or change.option_id), change.price),
+        )
 
     def push_sale_status(self, changes: Sequence[SaleStatusChange]) -> list[ItemResult]:
         """판매중지/판매재개 are per product: SaleStatusChange.option_id is the prdNo (or ref["prdNo"])."""
-        results = []
-        for change in changes:
-            prd_no = str(change.ref.get("prdNo") or change.option_id)
-            try:
-                env = self.client.set_display(prd_no, change.on_sale)
-            except AuthFailed:
-                raise
-            except ChannelError as exc:
-                results.append(_failed(change.option_id, exc))
-                continue
-            results.append(_ok(change.option_id, env))
-        return results
+        return self._per_item(
+            changes,
+            lambda change: self.client.set_display(str(change.ref.get("prdNo") or change.option_id), change.on_sale),
+        )
 
     # -- templates -----------------------------------------------------------------------------
 
