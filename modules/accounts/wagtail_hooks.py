@@ -242,12 +242,19 @@ class LoginLogViewSet(_ReadOnlyLogViewSet):
     index_view_class = LoginLogIndexView
 
 
+def _personal_data_downloads():
+    # The personal-data download log belongs to the Excel engine; it is listed with the other logs.
+    from modules.spreadsheets.wagtail_hooks import PersonalDataDownloadViewSet
+
+    return PersonalDataDownloadViewSet("personal-data-downloads")
+
+
 class LogsGroup(ViewSetGroup):
     menu_label = gettext_lazy("Logs")
     menu_name = "logs"
     menu_icon = "history"
     menu_order = 900
-    items = (AccessLogViewSet("access-log"), LoginLogViewSet("login-log"))
+    items = (AccessLogViewSet("access-log"), LoginLogViewSet("login-log"), _personal_data_downloads())
 
 
 @hooks.register("register_admin_viewset")

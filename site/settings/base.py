@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "modules.orders",
     "modules.cs",
     "modules.settlement",
+    "modules.spreadsheets",
     "snippets",
     "wagtail.contrib.settings",
     "wagtail.embeds",
