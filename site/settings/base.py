@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "modules.cs",
     "modules.settlement",
     "modules.spreadsheets",
+    "modules.catalog",
     "snippets",
     "wagtail.contrib.settings",
     "wagtail.embeds",

@@ -1,0 +1,1 @@
+from tests.catalog.fixtures import *  # noqa: F403
