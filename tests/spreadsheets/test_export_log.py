@@ -87,7 +87,8 @@ def test_export_view_asks_for_the_reason_then_downloads(make_user):
     response = export_response(request, kind="order_list", objects=ORDERS, layout=pii_layout, description="필터: 오늘")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     b"".join(response.streaming_content)
-    response.close()
+    # Not response.close(): that fires request_finished, which closes the test's database
+    # connection on PostgreSQL (health checks on) in the middle of the test transaction.
     log = PersonalDataDownload.objects.get()
     assert (log.reason, log.ip, log.rows) == ("반품 회수", "198.51.100.4", 2)
 
