@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.db import transaction
 from django.utils import timezone
 from django_q.models import Schedule
@@ -33,7 +31,7 @@ def store_schedules_sync(*, store: Store) -> None:
                 name=name,
                 defaults={
                     "func": SYNC_TASK,
-                    "args": json.dumps([store.pk, kind]).replace("[", "(").replace("]", ")"),
+                    "args": repr((store.pk, str(kind))),
                     "schedule_type": Schedule.MINUTES,
                     "minutes": minutes,
                     "repeats": -1,

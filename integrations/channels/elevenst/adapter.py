@@ -63,28 +63,8 @@ class ElevenstAdapter(ChannelAdapter):
     marketplace = Marketplace.ELEVENST
     display_name = "11번가"
     default_base_url = "https://api.11st.co.kr/rest"
-    capabilities = frozenset(
-        {
-            Capability.VERIFY,
-            Capability.ORDERS,
-            Capability.ACKNOWLEDGE,
-            Capability.INVOICE_UPLOAD,
-            # INVOICE_UPDATE: the reference names no invoice-correction API for 11번가 (changes are
-            # made in 셀러오피스), so update_invoices raises NotSupported.
-            Capability.SELLER_CANCEL,
-            Capability.CLAIMS,
-            Capability.CLAIM_APPROVE,
-            Capability.CLAIM_REJECT,
-            Capability.INQUIRIES,
-            Capability.INQUIRY_ANSWER,
-            Capability.STOCK_PUSH,
-            Capability.PRICE_PUSH,
-            Capability.SALE_STATUS_PUSH,
-            Capability.TEMPLATES_PULL,
-            Capability.TEMPLATES_PUSH,
-            Capability.SETTLEMENTS,
-        }
-    )
+    # 11번가 names no invoice-correction API (changes are made in 셀러오피스).
+    capabilities = frozenset(Capability) - {Capability.INVOICE_UPDATE}
     credential_fields = (
         CredentialField(
             name="api_key",

@@ -123,26 +123,8 @@ class NaverAdapter(ChannelAdapter):
     marketplace = Marketplace.NAVER
     display_name = "네이버 스마트스토어"
     default_base_url = "https://api.commerce.naver.com/external"
-    capabilities = frozenset(
-        {
-            Capability.VERIFY,
-            Capability.ORDERS,
-            Capability.ACKNOWLEDGE,
-            Capability.INVOICE_UPLOAD,
-            Capability.SELLER_CANCEL,
-            Capability.CLAIMS,
-            Capability.CLAIM_APPROVE,
-            Capability.CLAIM_REJECT,
-            Capability.INQUIRIES,
-            Capability.INQUIRY_ANSWER,
-            Capability.STOCK_PUSH,
-            Capability.PRICE_PUSH,
-            Capability.SALE_STATUS_PUSH,
-            Capability.TEMPLATES_PULL,
-            Capability.TEMPLATES_PUSH,
-            Capability.SETTLEMENTS,
-        }
-    )
+    # Naver has no invoice-correction endpoint in the reference.
+    capabilities = frozenset(Capability) - {Capability.INVOICE_UPDATE}
     credential_fields = (
         CredentialField("client_id", "애플리케이션 ID", secret=False, help_text="커머스API센터 > 애플리케이션 상세"),
         CredentialField(
