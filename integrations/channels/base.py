@@ -54,6 +54,9 @@ class Capability(StrEnum):
     TEMPLATES_PULL = "templates_pull"
     TEMPLATES_PUSH = "templates_push"
     SETTLEMENTS = "settlements"
+    LISTING_CREATE = "listing_create"  # register a product (상품 등록)
+    LISTING_UPDATE = "listing_update"  # full update of a registered product (상품 수정)
+    LISTINGS_PULL = "listings_pull"  # read the store's existing products (상품 가져오기)
 
 
 class LineState(StrEnum):
@@ -133,6 +136,32 @@ class TemplateKind(StrEnum):
     OUTBOUND_ADDRESS = "outbound_address"  # 출고지
     RETURN_ADDRESS = "return_address"  # 반품지/교환지
     DISPATCH_DEADLINE = "dispatch_deadline"  # 발송마감 (11번가)
+
+
+class TaxType(StrEnum):
+    TAXABLE = "taxable"  # 과세
+    TAX_FREE = "tax_free"  # 면세
+    ZERO_RATED = "zero_rated"  # 영세
+
+
+class ShippingFeeType(StrEnum):
+    FREE = "free"  # 무료
+    FIXED = "fixed"  # 유료 (고정)
+    CONDITIONAL = "conditional"  # 조건부 무료: free from ``free_threshold`` won
+    PER_QUANTITY = "per_quantity"  # 수량별: the fee repeats every ``per_quantity`` items
+
+
+class ListingState(StrEnum):
+    """Where a listing stands at the channel, whatever the channel calls it."""
+
+    DRAFT = "draft"  # not sent yet
+    PENDING_APPROVAL = "pending_approval"  # sent, the channel reviews it (Coupang 승인대기)
+    ON_SALE = "on_sale"
+    SUSPENDED = "suspended"  # 판매중지 by the seller
+    SOLD_OUT = "sold_out"
+    REJECTED = "rejected"  # the channel refused it (Coupang 승인반려)
+    ENDED = "ended"  # sale period over or deleted at the channel
+    UNKNOWN = "unknown"
 
 
 class InquiryKind(StrEnum):
@@ -386,6 +415,124 @@ class SaleStatusChange:
 
 
 @dataclass
+class ListingImage:
+    """An image of a listing: channels that fetch by URL take ``url``; channels that want an
+    upload first (Naver) take ``content`` and give back their own URL."""
+
+    url: str
+    content: bytes | None = None
+    filename: str = ""
+
+
+@dataclass
+class ListingShipping:
+    fee_type: ShippingFeeType = ShippingFeeType.FREE
+    fee: int = 0
+    free_threshold: int = 0  # CONDITIONAL: free from this order amount
+    per_quantity: int = 0  # PER_QUANTITY: one fee per this many items
+    jeju_fee: int = 0  # extra for 제주
+    remote_fee: int = 0  # extra for 도서산간 outside Jeju
+    return_fee: int = 0  # one-way return fee (반품배송비 편도)
+    exchange_fee: int = 0  # round-trip exchange fee (교환배송비 왕복)
+    courier: CourierCode = CourierCode.CJ
+    lead_days: int = 2  # 출고 소요일
+    outbound_template_id: str = ""  # the channel's 출고지 id
+    return_template_id: str = ""  # the channel's 반품지 id
+    delivery_template_id: str = ""  # the channel's delivery/shipping template id, where it has one
+    return_address: Address | None = None
+
+
+@dataclass
+class ListingOptionDraft:
+    seller_code: str  # our SKU code: the key that ties the channel's option back to the SKU
+    values: tuple[str, ...] = ()  # one value per option name, in ``ListingDraft.option_names`` order
+    extra_price: int = 0
+    stock: int = 0
+    on_sale: bool = True
+    barcode: str = ""
+    option_id: str = ""  # the channel's option id when already registered
+
+
+@dataclass
+class ListingDraft:
+    """Everything a channel needs to register or fully update one product (채널상품)."""
+
+    seller_code: str  # our product code (판매자 상품코드)
+    name: str  # the name for this channel
+    category_id: str  # the channel's own category id
+    sale_price: int
+    market_price: int = 0  # 정가 (0: none)
+    option_names: tuple[str, ...] = ()
+    options: list[ListingOptionDraft] = field(default_factory=list)  # empty: a product without options
+    stock: int = 0  # stock of a product without options
+    brand: str = ""
+    maker: str = ""
+    model: str = ""
+    origin: str = ""  # free text, e.g. "국산" / "중국"
+    tax_type: TaxType = TaxType.TAXABLE
+    adult_only: bool = False
+    keywords: tuple[str, ...] = ()
+    detail_html: str = ""
+    main_image: ListingImage | None = None
+    extra_images: list[ListingImage] = field(default_factory=list)
+    max_per_order: int = 0  # 0: no limit
+    max_per_person: int = 0
+    sale_start: datetime | None = None
+    sale_end: datetime | None = None
+    shipping: ListingShipping = field(default_factory=ListingShipping)
+    as_phone: str = ""
+    as_info: str = ""
+    notice_category: str = ""  # our 상품정보제공고시 category key (modules.catalog.notice)
+    notice_fields: dict[str, str] = field(default_factory=dict)  # field label -> value
+    certifications: list[dict[str, str]] = field(default_factory=list)  # {"kind","number"}
+    channel_product_id: str = ""  # set for an update
+    extra: dict[str, Any] = field(default_factory=dict)  # channel-specific settings
+
+
+@dataclass
+class ListingResult:
+    """The channel's answer to a register/update: its product id and an option id per seller code."""
+
+    ok: bool
+    channel_product_id: str = ""
+    option_ids: dict[str, str] = field(default_factory=dict)  # our seller code -> channel option id
+    state: ListingState = ListingState.UNKNOWN
+    code: str = ""
+    message: str = ""
+    retryable: bool = False
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ChannelListingOption:
+    option_id: str
+    seller_code: str = ""
+    values: tuple[str, ...] = ()
+    price: int = 0  # the option's full sale price (sale price + extra)
+    extra_price: int = 0
+    stock: int = 0
+    on_sale: bool = True
+
+
+@dataclass
+class ChannelListing:
+    """A product as it exists at the channel (pulled, for matching and migration)."""
+
+    product_id: str
+    name: str
+    seller_code: str = ""
+    state: ListingState = ListingState.UNKNOWN
+    channel_status: str = ""
+    sale_price: int = 0
+    market_price: int = 0
+    category_id: str = ""
+    option_names: tuple[str, ...] = ()
+    options: list[ChannelListingOption] = field(default_factory=list)
+    ref: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class ItemResult:
     """Outcome of one item of a bulk action, with the channel's own code and message."""
 
@@ -504,6 +651,17 @@ class ChannelAdapter(abc.ABC):
         raise NotSupported("inquiry answer")
 
     # -- listings
+    def create_listing(self, draft: ListingDraft) -> ListingResult:
+        raise NotSupported("listing create")
+
+    def update_listing(self, draft: ListingDraft) -> ListingResult:
+        """Full update of ``draft.channel_product_id``; options matched by seller code."""
+        raise NotSupported("listing update")
+
+    def fetch_listings(self) -> Iterator[Page[ChannelListing]]:
+        """Every product of the store, page by page (for 상품 가져오기 and matching)."""
+        raise NotSupported("listings pull")
+
     def push_stock(self, changes: Sequence[StockChange]) -> list[ItemResult]:
         raise NotSupported("stock push")
 
