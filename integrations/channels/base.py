@@ -34,6 +34,7 @@ class Marketplace(StrEnum):
     COUPANG = "coupang"
     NAVER = "naver"
     ELEVENST = "elevenst"
+    WEMAKEPRICE = "wemakeprice"  # Excel only (no API adapter yet)
 
 
 class Capability(StrEnum):

@@ -8,6 +8,7 @@ ADAPTERS: dict[Marketplace, str] = {
     Marketplace.COUPANG: "integrations.channels.coupang.adapter.CoupangAdapter",
     Marketplace.NAVER: "integrations.channels.naver.adapter.NaverAdapter",
     Marketplace.ELEVENST: "integrations.channels.elevenst.adapter.ElevenstAdapter",
+    Marketplace.WEMAKEPRICE: "integrations.channels.wemakeprice.adapter.WemakepriceAdapter",
 }
 
 

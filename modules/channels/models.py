@@ -3,13 +3,23 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from integrations.channels.base import Marketplace
+from integrations.channels.base import Capability, CourierCode, ListingState, Marketplace, ShippingFeeType
 from modules.core.crypto import EncryptedJSONField, EncryptedTextField
 
 MARKETPLACE_LABELS = {
     Marketplace.COUPANG: _("Coupang"),
     Marketplace.NAVER: _("Naver SmartStore"),
     Marketplace.ELEVENST: _("11st"),
+    Marketplace.WEMAKEPRICE: _("WeMakePrice (Excel only)"),
+}
+
+# The capability a sync kind needs from the store's adapter.
+SYNC_KIND_CAPABILITY = {
+    "orders": Capability.ORDERS,
+    "claims": Capability.CLAIMS,
+    "inquiries": Capability.INQUIRIES,
+    "settlements": Capability.SETTLEMENTS,
+    "templates": Capability.TEMPLATES_PULL,
 }
 
 
@@ -132,6 +142,8 @@ class Store(models.Model):
     def kind_enabled(self, kind: str) -> bool:
         if not self.is_linked:
             return False
+        if not self.adapter_supports(SYNC_KIND_CAPABILITY[kind]):
+            return False
         return {
             SyncKind.ORDERS: self.order_api,
             SyncKind.CLAIMS: self.order_api,
@@ -139,6 +151,11 @@ class Store(models.Model):
             SyncKind.SETTLEMENTS: self.order_api,
             SyncKind.TEMPLATES: self.product_api,
         }[kind]
+
+    def adapter_supports(self, capability: Capability) -> bool:
+        from integrations.channels.registry import adapter_class
+
+        return capability in adapter_class(self.marketplace).capabilities
 
     @property
     def auth_blocked(self) -> bool:
@@ -242,3 +259,284 @@ class SyncRunError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.message}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Listings (채널상품): a product's sale on one store, with its options mapped to the channel's.
+# ---------------------------------------------------------------------------------------------
+
+
+class Listing(models.Model):
+    """One product on one store: the per-channel sale info and the channel's product id."""
+
+    class State(models.TextChoices):
+        DRAFT = ListingState.DRAFT.value, _("Not sent")
+        PENDING_APPROVAL = ListingState.PENDING_APPROVAL.value, _("Waiting for approval")
+        ON_SALE = ListingState.ON_SALE.value, _("On sale")
+        SUSPENDED = ListingState.SUSPENDED.value, _("Sale suspended")
+        SOLD_OUT = ListingState.SOLD_OUT.value, _("Sold out")
+        REJECTED = ListingState.REJECTED.value, _("Rejected by the channel")
+        ENDED = ListingState.ENDED.value, _("Sale ended")
+        UNKNOWN = ListingState.UNKNOWN.value, _("Unknown")
+
+    class FeeType(models.TextChoices):
+        FREE = ShippingFeeType.FREE.value, _("Free shipping")
+        FIXED = ShippingFeeType.FIXED.value, _("Fixed fee")
+        CONDITIONAL = ShippingFeeType.CONDITIONAL.value, _("Free over an amount")
+        PER_QUANTITY = ShippingFeeType.PER_QUANTITY.value, _("Fee per quantity")
+
+    class PushState(models.TextChoices):
+        NEVER = "never", _("Never sent")
+        PENDING = "pending", _("Sending")
+        OK = "ok", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="listings")
+    product = models.ForeignKey(
+        "catalog.Product",
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="listings",
+        help_text=_("Empty for a product pulled from the channel and not linked yet."),
+    )
+    channel_product_id = models.CharField(_("channel product number"), max_length=50, blank=True)
+    channel_seller_code = models.CharField(
+        _("seller code at the channel"), max_length=100, blank=True, help_text=_("Used to match the product.")
+    )
+    name = models.CharField(
+        _("product name for this channel"), max_length=100, blank=True, help_text=_("Empty: the product's name.")
+    )
+    channel_category_id = models.CharField(_("channel category"), max_length=40, blank=True)
+    sale_price = models.PositiveIntegerField(_("sale price"), default=0)
+    market_price = models.PositiveIntegerField(
+        _("market price"), default=0, help_text=_("정가; 0 for none. Must be higher than the sale price.")
+    )
+    max_per_order = models.PositiveIntegerField(_("most per order"), default=0, help_text=_("0: no limit."))
+    max_per_person = models.PositiveIntegerField(_("most per buyer"), default=0, help_text=_("0: no limit."))
+    sale_start = models.DateTimeField(_("sale starts"), null=True, blank=True)
+    sale_end = models.DateTimeField(_("sale ends"), null=True, blank=True)
+
+    shipping_fee_type = models.CharField(
+        _("shipping fee type"), max_length=16, choices=FeeType.choices, default=FeeType.FREE
+    )
+    shipping_fee = models.PositiveIntegerField(_("shipping fee"), default=0)
+    free_threshold = models.PositiveIntegerField(_("free from (won)"), default=0)
+    per_quantity = models.PositiveIntegerField(_("one fee per how many items"), default=0)
+    jeju_fee = models.PositiveIntegerField(_("Jeju surcharge"), default=0)
+    remote_fee = models.PositiveIntegerField(_("remote-area surcharge"), default=0)
+    return_fee = models.PositiveIntegerField(_("return shipping fee (one way)"), default=0)
+    exchange_fee = models.PositiveIntegerField(_("exchange shipping fee (round trip)"), default=0)
+    courier = models.CharField(
+        _("courier"), max_length=16, choices=[(c.value, c.value) for c in CourierCode], default=CourierCode.CJ.value
+    )
+    lead_days = models.PositiveSmallIntegerField(
+        _("days to dispatch"), default=2, validators=[MinValueValidator(1), MaxValueValidator(15)]
+    )
+    outbound_address = models.ForeignKey(
+        "snippets.AddressTemplate",
+        verbose_name=_("outbound address"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    return_address = models.ForeignKey(
+        "snippets.AddressTemplate",
+        verbose_name=_("return address"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    as_phone = models.CharField(_("A/S phone"), max_length=20, blank=True)
+    as_info = models.CharField(_("A/S information"), max_length=500, blank=True)
+    link_stock = models.BooleanField(
+        _("push stock"), default=True, help_text=_("Off: stock changes of the linked SKUs are not sent to this listing.")
+    )
+
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    channel_status = models.CharField(_("status at the channel"), max_length=40, blank=True)
+    push_state = models.CharField(
+        _("last push"), max_length=10, choices=PushState.choices, default=PushState.NEVER, editable=False
+    )
+    push_message = models.CharField(_("channel's answer"), max_length=500, blank=True, editable=False)
+    pushed_at = models.DateTimeField(_("pushed at"), null=True, blank=True, editable=False)
+    pulled_at = models.DateTimeField(_("pulled at"), null=True, blank=True, editable=False)
+    raw = models.JSONField(default=dict, blank=True, editable=False)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("channel product")
+        verbose_name_plural = _("channel products")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "channel_product_id"],
+                condition=~models.Q(channel_product_id=""),
+                name="listing_unique_channel_product",
+            ),
+            models.UniqueConstraint(
+                fields=["store", "product"], condition=models.Q(product__isnull=False), name="listing_unique_product"
+            ),
+        ]
+        indexes = [models.Index(fields=["store", "state"], name="listing_store_state_idx")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name:
+            return self.name
+        if self.product_id and self.product:
+            return self.product.name
+        return self.channel_product_id or str(self.pk)
+
+
+class ListingOption(models.Model):
+    """One option of a listing and the SKU it sells; the channel's option id once known."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="options")
+    sku = models.ForeignKey(
+        "catalog.SKU", verbose_name=_("SKU"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    channel_option_id = models.CharField(_("channel option id"), max_length=50, blank=True)
+    channel_seller_code = models.CharField(_("seller code at the channel"), max_length=100, blank=True)
+    option_text = models.CharField(_("option"), max_length=255, blank=True)
+    extra_price = models.IntegerField(_("extra price"), default=0)
+    on_sale = models.BooleanField(_("on sale"), default=True)
+    # What the channel holds as far as we know (after the last successful push or pull).
+    channel_price = models.IntegerField(_("price at the channel"), null=True, blank=True)
+    channel_stock = models.IntegerField(_("stock at the channel"), null=True, blank=True)
+    channel_on_sale = models.BooleanField(_("on sale at the channel"), null=True, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("channel product option")
+        verbose_name_plural = _("channel product options")
+        ordering = ["listing_id", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing", "sku"], condition=models.Q(sku__isnull=False), name="listing_option_unique_sku"
+            ),
+            models.UniqueConstraint(
+                fields=["listing", "channel_option_id"],
+                condition=~models.Q(channel_option_id=""),
+                name="listing_option_unique_channel_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["sku"], name="listing_option_sku_idx")]
+
+    def __str__(self) -> str:
+        return self.option_text or self.channel_option_id or str(self.pk)
+
+
+class ListingTask(models.Model):
+    """One push or pull run for listings (save-and-push, batch push, pull), with its live log."""
+
+    class Kind(models.TextChoices):
+        REGISTER = "register", _("Register")
+        UPDATE = "update", _("Full update")
+        CHANGES = "changes", _("Price/stock/status changes")
+        PULL = "pull", _("Pull listings")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        PARTIAL = "partial", _("Partly failed")
+        FAILED = "failed", _("Failed")
+
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="listing_tasks")
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("channel product"), on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    total = models.PositiveIntegerField(_("items"), default=0)
+    succeeded = models.PositiveIntegerField(_("succeeded"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("channel product task")
+        verbose_name_plural = _("channel product tasks")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.PARTIAL, self.Status.FAILED)
+
+
+class ListingTaskLog(models.Model):
+    """One line of a task's live log."""
+
+    class Level(models.TextChoices):
+        INFO = "info", _("Info")
+        SUCCESS = "success", _("Success")
+        ERROR = "error", _("Error")
+
+    task = models.ForeignKey(ListingTask, on_delete=models.CASCADE, related_name="log")
+    at = models.DateTimeField(auto_now_add=True)
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.INFO)
+    message = models.CharField(max_length=1000)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class ListingChange(models.Model):
+    """The push queue: a price, stock or sale-status change waiting to go to the channel.
+
+    Changes are coalesced: a newer change of the same option and field replaces the pending one, so a
+    burst of stock moves costs one call (the debounce), and a batch sends them in the channel's sizes.
+    """
+
+    class Field(models.TextChoices):
+        PRICE = "price", _("Price")
+        STOCK = "stock", _("Stock")
+        STATUS = "status", _("Sale status")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    option = models.ForeignKey(ListingOption, on_delete=models.CASCADE, related_name="changes")
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(_("what"), max_length=10, choices=Field.choices)
+    value = models.IntegerField(_("new value"))  # won, units, or 1/0 for on sale
+    old_value = models.IntegerField(_("old value"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    code = models.CharField(_("channel code"), max_length=50, blank=True)
+    message = models.CharField(_("channel's answer"), max_length=500, blank=True)
+    task = models.ForeignKey(ListingTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("listing change")
+        verbose_name_plural = _("push queue")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["option", "field"],
+                condition=models.Q(status="pending"),
+                name="listing_change_one_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["store", "status", "id"], name="listing_change_queue_idx")]
