@@ -281,3 +281,7 @@ class FreshnessPanel(Component):
 def add_freshness_panel(request, panels):
     if user_has_area_right(request.user, "channels", "view"):
         panels.append(FreshnessPanel(request))
+
+
+# Listings (채널상품) and the channel product migration register their own admin pieces.
+from . import listing_hooks, migration_hooks  # noqa: E402,F401
