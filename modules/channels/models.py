@@ -409,6 +409,8 @@ class ListingOption(models.Model):
     option_text = models.CharField(_("option"), max_length=255, blank=True)
     extra_price = models.IntegerField(_("extra price"), default=0)
     on_sale = models.BooleanField(_("on sale"), default=True)
+    # The quantity offered on this listing. Set by hand until the inventory allocation fills it in.
+    stock = models.PositiveIntegerField(_("quantity to sell"), default=0)
     # What the channel holds as far as we know (after the last successful push or pull).
     channel_price = models.IntegerField(_("price at the channel"), null=True, blank=True)
     channel_stock = models.IntegerField(_("stock at the channel"), null=True, blank=True)
@@ -515,7 +517,9 @@ class ListingChange(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    option = models.ForeignKey(ListingOption, on_delete=models.CASCADE, related_name="changes")
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="changes")
+    # Empty for a product-level change (11번가 prices and sale status per product; Naver's sale price).
+    option = models.ForeignKey(ListingOption, null=True, blank=True, on_delete=models.CASCADE, related_name="changes")
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
     field = models.CharField(_("what"), max_length=10, choices=Field.choices)
     value = models.IntegerField(_("new value"))  # won, units, or 1/0 for on sale
@@ -535,8 +539,13 @@ class ListingChange(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["option", "field"],
-                condition=models.Q(status="pending"),
+                condition=models.Q(status="pending", option__isnull=False),
                 name="listing_change_one_pending",
+            ),
+            models.UniqueConstraint(
+                fields=["listing", "field"],
+                condition=models.Q(status="pending", option__isnull=True),
+                name="listing_change_one_pending_product",
             ),
         ]
         indexes = [models.Index(fields=["store", "status", "id"], name="listing_change_queue_idx")]
