@@ -191,6 +191,8 @@ MEDIA_URL = "/media/"
 
 WAGTAIL_SITE_NAME = "장터 Jangteo"
 WAGTAILADMIN_BASE_URL = env.get_str("ADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Where marketplaces fetch product images from (they download by URL); empty: ADMIN_BASE_URL.
+PUBLIC_MEDIA_BASE_URL = env.get_str("PUBLIC_MEDIA_BASE_URL", "")
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 WAGTAILADMIN_USER_LOGIN_FORM = "modules.accounts.forms.OTPLoginForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
