@@ -54,3 +54,6 @@ class AreaRightsForm(forms.Form):
         area_perms = list(self.permissions.values())
         self.instance.permissions.remove(*[p for p in area_perms if p.codename not in wanted])
         self.instance.permissions.add(*[p for p in area_perms if p.codename in wanted])
+        from .services import group_media_rights_sync
+
+        group_media_rights_sync(group=self.instance)

@@ -291,7 +291,38 @@ def permission_group_save(*, name: str, rights: dict[str, set[str]], extra_permi
     with transaction.atomic():
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.set(perms)
+        group_media_rights_sync(group=group)
     return group
+
+
+# Product images live in Wagtail's image library, whose rights are per collection. A group with the
+# right to edit products gets what the product page needs there: upload and choose images.
+MEDIA_RIGHTS_FOR_PRODUCTS = ("add_image", "choose_image")
+
+
+def group_media_rights_sync(*, group) -> None:
+    """Grant or remove image upload/choose on the root collection to follow the products edit right."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    from .areas import area_perm
+
+    app_label, codename = area_perm("products", "edit").split(".", 1)
+    wanted = group.permissions.filter(content_type__app_label=app_label, codename=codename).exists()
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    perms = list(
+        Permission.objects.filter(content_type__app_label="wagtailimages", codename__in=MEDIA_RIGHTS_FOR_PRODUCTS)
+    )
+    existing = GroupCollectionPermission.objects.filter(group=group, collection=root, permission__in=perms)
+    if not wanted:
+        existing.delete()
+        return
+    have = set(existing.values_list("permission_id", flat=True))
+    GroupCollectionPermission.objects.bulk_create(
+        [GroupCollectionPermission(group=group, collection=root, permission=p) for p in perms if p.pk not in have]
+    )
 
 
 def totp_device_create_confirmed(*, user, name: str = "") -> TOTPDevice:
