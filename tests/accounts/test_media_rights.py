@@ -3,10 +3,10 @@
 from wagtail.images import get_image_model
 from wagtail.permissions import policy_registry
 
-image_policy = policy_registry.get_by_type(get_image_model())
-
 from modules.accounts.group_panel import AreaRightsForm
 from tests.conftest import verified_client
+
+image_policy = policy_registry.get_by_type(get_image_model())
 
 
 def test_products_editors_can_upload_and_choose_images(make_user):
