@@ -6,3 +6,8 @@ class ChannelsConfig(AppConfig):
     name = "modules.channels"
     label = "channels"
     verbose_name = _("Sales channels")
+
+    def ready(self):
+        from . import listing_excel
+
+        listing_excel.register()

@@ -6,12 +6,14 @@ import django_filters
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic.models import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -38,6 +40,7 @@ def register_listing_urls():
         path("listings/<int:listing_id>/push/", listing_views.push_listing, name="listings_push"),
         path("listings/pull/", listing_views.pull_listings, name="listings_pull"),
         path("listings/queue/send/", listing_views.send_queue, name="listings_send_queue"),
+        path("listings/export/", listing_views.export_listings, name="listings_export"),
     ]
 
 
@@ -183,6 +186,28 @@ class ListingEditView(_ListingSaveMixin, EditView):
 class ListingIndexView(IndexView):
     def get_base_queryset(self):
         return listings()
+
+    @cached_property
+    def header_buttons(self):
+        from modules.accounts.areas import user_has_area_right
+
+        buttons = list(super().header_buttons)
+        query = self.request.GET.urlencode()
+        buttons.append(
+            HeaderButton(
+                _("Download Excel"), url=reverse("listings_export") + (f"?{query}" if query else ""), icon_name="download"
+            )
+        )
+        if user_has_area_right(self.request.user, "products", "edit"):
+            buttons.append(
+                HeaderButton(
+                    _("Edit by Excel"),
+                    url=reverse("spreadsheets_import", args=["channel_products"]),
+                    icon_name="upload",
+                )
+            )
+            buttons.append(HeaderButton(_("Pull from a store"), url=reverse("listings_pull"), icon_name="download"))
+        return buttons
 
 
 def _product_cell(listing):

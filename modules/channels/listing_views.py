@@ -97,3 +97,35 @@ def send_queue(request):
         messages.info(request, _("Nothing is waiting to be sent for %(store)s.") % {"store": store})
         return redirect("listing_queue:index")
     return redirect("listings_task", task.pk)
+
+
+def export_listings(request):
+    """The listing list as it is filtered on screen, in the chosen channel-product layout."""
+    from modules.spreadsheets.models import ExcelLayout
+    from modules.spreadsheets.views import export_response
+
+    from .listing_hooks import ListingFilterSet
+    from .listing_selectors import listings
+
+    _require(request, "view")
+    filters = ListingFilterSet(request.GET or None, queryset=listings(), request=request)
+    queryset = filters.qs if filters.is_valid() else listings()
+    query = (request.GET.get("q") or "").strip()
+    if query:
+        from django.db.models import Q
+
+        queryset = queryset.filter(
+            Q(name__icontains=query)
+            | Q(channel_product_id__icontains=query)
+            | Q(product__name__icontains=query)
+            | Q(product__seller_code__icontains=query)
+        )
+    layout_id = request.GET.get("layout") or ""
+    layout = ExcelLayout.objects.filter(pk=layout_id, kind="channel_products").first() if layout_id.isdigit() else None
+    return export_response(
+        request,
+        kind="channel_products",
+        objects=queryset.iterator(chunk_size=2000),
+        description=_("Channel products"),
+        layout=layout,
+    )
