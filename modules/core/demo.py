@@ -141,3 +141,45 @@ def demo_data_load() -> list[DemoUser]:
             user.groups.add(groups[group_name])
             created.append(DemoUser(username, password, group_name))
     return created
+
+
+def demo_catalog_load() -> list[str]:
+    """The sandbox's catalogue as our products (idempotent by seller code), so collected demo orders
+    and pulled demo listings match SKUs by seller code: the sandbox's option codes are EAR-PRO-01 …"""
+    from integrations.sandbox.fake import CATALOG_SPEC
+    from modules.catalog import notice
+    from modules.catalog.models import OptionGroup, Product
+    from modules.catalog.services import category_create, product_create, sku_update
+
+    created = []
+    category = None
+    for name, code, price, options in CATALOG_SPEC:
+        if Product.objects.filter(seller_code=code).exists():
+            continue
+        if category is None:
+            from modules.catalog.models import Category
+
+            category = Category.objects.filter(name="데모 상품").first() or category_create(name="데모 상품")
+        values = [option.replace("/", " ") for option in options]
+        product = Product(
+            name=name,
+            seller_code=code,
+            category=category,
+            maker="장터상회",
+            price=price,
+            notice_category="etc",
+            notice_values={key: {"see_detail": True} for key, _label in notice.category_items("etc")},
+        )
+        product.option_groups = [OptionGroup(name="옵션", values=values, sort_order=0)] if len(values) > 1 else []
+        with transaction.atomic():
+            product_create(product=product)
+            skus = list(product.skus.order_by("sort_order", "id"))
+            for number, sku in enumerate(skus):
+                # The sandbox prices every third option 1,000 won higher (integrations.sandbox.fake).
+                sku_update(
+                    sku=sku,
+                    seller_code=f"{code}-{number + 1:02d}",
+                    extra_price=1000 if number % 3 == 2 else 0,
+                )
+        created.append(name)
+    return created

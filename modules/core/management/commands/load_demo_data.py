@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from modules.core.demo import demo_data_load, demo_data_loaded, demo_stores_load
+from modules.core.demo import demo_catalog_load, demo_data_load, demo_data_loaded, demo_stores_load
 
 
 class Command(BaseCommand):
@@ -13,6 +13,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for name in demo_stores_load():
             self.stdout.write(f"데모 판매채널을 만들었습니다 (sandbox store): {name}")
+        for name in demo_catalog_load():
+            self.stdout.write(f"데모 상품을 만들었습니다 (demo product): {name}")
         if demo_data_loaded():
             self.stdout.write("데모 데이터가 이미 있습니다 (demo data already loaded).")
             return
