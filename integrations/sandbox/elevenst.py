@@ -15,6 +15,12 @@ What it reproduces
   the line entered it (paid / acknowledged / shipped / delivered / confirmed) [U].
 - Faults: the core's knobs; a 429 answers ``004 overedTraffic``; "repeated rows" prepend rows of
   the previous response of the same list (11번가 does not page, so the glitch spans calls).
+- Products: registration (POST /prodservices/product), full update (PUT /prodservices/product/{prdNo}),
+  read (GET /prodmarketservice/prodmarket/{prdNo}), stock read with one prdStckNo per option
+  (GET /prodmarketservice/prodmarket/stck/{prdNo}) and the product list (POST /prodmarketservice/prodmarket
+  with <SearchProduct> start/limit [U]). Bodies are validated as 11번가 states its rules (see "products"
+  below) and refused with ClientMessage resultCode 500 + a Korean message. A registered product joins
+  the catalogue: its options take stock/price/sale-status pushes, show in the list and get ordered.
 - Time moves orders on: shipped lines are delivered 2 days after sendDt and purchase-confirmed 7 days
   later (lazily, by ``now()``), unless a claim froze them. Settlements derive from confirmations.
 
@@ -112,6 +118,158 @@ ERRORS = {
     "no_claim": ("-3500", "클레임 정보가 존재하지 않습니다."),  # [U]
     "claim_state": ("-3501", "처리할 수 없는 클레임 상태입니다."),  # [U]
 }
+
+# -- products (상품 등록/수정/조회) ---------------------------------------------------------------
+# Rules as 11번가's guide states them [S] (name 100 bytes, sale price in 10-won steps under 1 billion,
+# option price between -50% and +100% of the sale price with at least one 0-won option, option value
+# 50 bytes without ' " % & < > # † ,, option name 40 bytes, stock 0 only on a 품절 option, at most three
+# option names, 조건부 무료 not bundled, price changes at most +50%/-80% per update, notice values at
+# most 50 characters). Fewer than 100 option combinations, the list's paging (start/limit) and every
+# message text not quoted from a refusal are ours [U]. Refusals answer ClientMessage resultCode 500.
+SEED_CATEGORY = "1011608"  # a leaf category for the seeded catalogue (demo value)
+PRODUCT_NAME_BYTES = 100
+PRICE_LIMIT = 1_000_000_000
+MAX_OPTIONS = 100  # combinations must stay below this
+OPTION_VALUE_BYTES = 50
+OPTION_TITLE_BYTES = 40
+OPTION_FORBIDDEN = set("'\"%&<>#†,")
+MAX_OPTION_NAMES = 3
+MAX_LIST_LIMIT = 500
+FEE_TYPES = {"01", "02", "03", "04", "05"}
+SALE_STATUS_NAMES = {"103": "판매중", "104": "품절", "105": "판매중지", "106": "판매종료"}
+CERT_GROUP_OBJECTS = {"01": {"01", "02", "03"}, "02": {"01", "03"}, "03": {"01", "03"}, "04": {"04", "05"}}
+CERT_TYPES = {
+    "01": {"101", "102", "103", "104", "123", "124", "127", "132"},
+    "02": {"128", "129", "130", "134"},
+    "03": {"105", "135"},
+    "04": {"133", "136"},
+}
+CERT_KEY_NOT_NEEDED = {"124", "127", "130", "132", "134", "135", "136"}  # 공급자적합성확인 / 상세설명 참조
+# 상품정보제공고시 type → the item codes it requires [S] (only the types our adapter sends).
+NOTICE_ITEMS = {
+    "891045": {"11800", "11905", "23760413", "23759100", "23756033"},
+    "891011": {"11835", "23756520", "23759095", "23760437", "23759468", "23760034", "23760386", "11905", "23759308"},
+    "891012": {"11835", "11905", "23759095", "40748371", "23760034", "23760386", "23760437", "23759972"},
+    "891013": {"11835", "11848", "11905", "11908", "23760437", "23759095", "23759972", "23760386", "11932"},
+    "891014": {"11848", "11905", "11908", "23760437", "23759972", "23760034", "23760386", "23759095"},
+    "891015": {"11835", "11905", "17461", "23756520", "23760437", "23759468", "23760034", "23760386", "23759095"},
+    "891016": {
+        "11835",
+        "11905",
+        "11932",
+        "23756017",
+        "23759095",
+        "469865457",
+        "23760386",
+        "23760437",
+        "23760470",
+        "3125646",
+        "37089196",
+        "23759652",
+    },
+    "891027": {
+        "11800",
+        "11900",
+        "11905",
+        "11932",
+        "37088317",
+        "23759938",
+        "23760386",
+        "23760437",
+        "3125646",
+        "23759095",
+    },
+    "891033": {
+        "11800",
+        "11835",
+        "11900",
+        "11905",
+        "2361085",
+        "23759095",
+        "469867873",
+        "23760223",
+        "23760386",
+        "23760437",
+        "23760454",
+        "40747702",
+        "23759938",
+    },
+    "891035": {
+        "11800",
+        "11835",
+        "11900",
+        "11905",
+        "17461",
+        "23760454",
+        "23759095",
+        "23759938",
+        "23760223",
+        "23760386",
+        "23760437",
+        "23756377",
+    },
+    "1149547": {
+        "176316020",
+        "176316074",
+        "176316124",
+        "176316199",
+        "176316337",
+        "23756754",
+        "176316410",
+        "176316456",
+        "176316505",
+        "176316535",
+        "176316383",
+    },
+}
+NOTICE_VALUE_MAX = 50
+
+
+class ProductRefused(Exception):
+    """A registration/update refusal: 11번가's ClientMessage resultCode 500 with this message."""
+
+
+def eleven_bytes(text: str) -> int:
+    return sum(1 if ord(ch) < 0x80 else 2 for ch in text)
+
+
+def children(root, name: str) -> list:
+    return [el for el in root if el.tag.rsplit("}", 1)[-1] == name]
+
+
+def child(root, name: str):
+    found = children(root, name)
+    return found[0] if found else None
+
+
+def won(text: str, what: str, *, minimum: int = 0, step: int = 10, required: bool = True) -> int:
+    """A money amount in 10-won steps (what the element holds, for the message)."""
+    if not text:
+        if required:
+            raise ProductRefused(f"{what}을(를) 입력하세요.")
+        return 0
+    if not re.fullmatch(r"-?\d{1,10}", text):
+        raise ProductRefused(f"{what}이(가) 올바르지 않습니다.")
+    value = int(text)
+    if value < minimum:
+        raise ProductRefused(f"{what}이(가) 올바르지 않습니다.")
+    if value % step:
+        raise ProductRefused(f"{what}은(는) 10원 단위로 입력하세요.")
+    return value
+
+
+def count(text: str, what: str, *, minimum: int = 0, maximum: int = 99_999_999) -> int:
+    if not re.fullmatch(r"\d{1,9}", text or "") or not minimum <= int(text) <= maximum:
+        raise ProductRefused(f"{what}이(가) 올바르지 않습니다.")
+    return int(text)
+
+
+def slash_day(text: str) -> date | None:
+    try:
+        return datetime.strptime(text, "%Y/%m/%d").replace(tzinfo=KST).date()
+    except ValueError:
+        return None
+
 
 _ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
@@ -228,6 +386,8 @@ class ElevenstSandbox(SandboxApp):
                 "sellerPrdCd": product.seller_code,
                 "selPrc": product.options[0].price,
                 "display": True,
+                "dispCtgrNo": SEED_CATEGORY,
+                "optNames": ["선택"],
             }
             for option in product.options:
                 self.options[option.option_id] = {
@@ -235,7 +395,9 @@ class ElevenstSandbox(SandboxApp):
                     "prdNo": product.product_id,
                     "optNm": option.name,
                     "sellerCd": option.seller_code,
+                    "sellerStockCd": option.seller_code,
                     "price": option.price,
+                    "addPrc": option.price - product.options[0].price,
                     "stckQty": option.stock,
                 }
         self.option_ids = sorted(self.options)
@@ -257,6 +419,8 @@ class ElevenstSandbox(SandboxApp):
         self.send_close: dict[str, dict[str, str]] = {}
         self.template_seq = 700000
         self.last_rows: dict[str, list[str]] = {}
+        self.product_seq = 4100000000  # prdNo of registered products (after the seeded 31…)
+        self.stock_seq = 41000000000  # prdStckNo of their options (sorts after the seeded ones)
         super().__init__(faults=faults, clock=clock, seed=seed)
         self._seed_templates()
 
@@ -287,6 +451,11 @@ class ElevenstSandbox(SandboxApp):
         add("PUT", "/prodqnaservices/prodqnaanswer/{brdInfoNo}/{prdNo}", self.qna_answer)
         add("PUT", "/prodservices/stockqty/{prdStckNo}", self.stockqty)
         add("GET", "/prodservices/product/price/{prdNo}/{selPrc}", self.price)
+        add("POST", "/prodservices/product", self.product_register)
+        add("PUT", "/prodservices/product/{prdNo}", self.product_update)
+        add("GET", "/prodmarketservice/prodmarket/stck/{prdNo}", self.product_stocks)
+        add("GET", "/prodmarketservice/prodmarket/{prdNo}", self.product_detail)
+        add("POST", "/prodmarketservice/prodmarket", self.product_search)
         add("PUT", "/prodstatservice/stat/stopdisplay/{prdNo}", self.stopdisplay)
         add("PUT", "/prodstatservice/stat/restartdisplay/{prdNo}", self.restartdisplay)
         add("GET", "/areaservice/outboundarea", self.outboundarea)
@@ -402,6 +571,8 @@ class ElevenstSandbox(SandboxApp):
         paid, due = fmt(now), (now + timedelta(days=2)).strftime("%Y-%m-%d")
         created = []
         with self.lock:
+            # Registered options marked 품절 (useYn N) are not ordered; the seeded ones always are.
+            orderable = [i for i in self.option_ids if self.options[i].get("useYn", "Y") == "Y"]
             for _ in range(count):
                 self.order_seq += 1
                 ord_no = f"{now:%Y%m%d}{self.order_seq:07d}"
@@ -413,7 +584,7 @@ class ElevenstSandbox(SandboxApp):
                 ordered = now - timedelta(minutes=rng.randint(0, 20), seconds=rng.randint(0, 59))
                 drafts = []
                 for seq in range(1, count_lines + 1):
-                    option = self.options[rng.choice(self.option_ids)]
+                    option = self.options[rng.choice(orderable)]
                     product = self.products[option["prdNo"]]
                     qty = rng.choice((1, 1, 1, 2, 3))
                     price = option["price"]
@@ -895,6 +1066,477 @@ class ElevenstSandbox(SandboxApp):
 
     # -- products ------------------------------------------------------------------------------
 
+    # -- product registration, update, read, list ------------------------------------------------
+
+    def product_register(self, request: Request) -> Response:
+        """상품등록: validates the <Product> as 11번가 would; the product joins the catalogue (orders,
+        stock/price/status pushes, the product list) with one prdStckNo per option."""
+        body = read_body(request)
+        if body is None or body.tag.rsplit("}", 1)[-1] != "Product":
+            return client_message(500, ERRORS["bad_body"][1])
+        try:
+            data = self._parse_product(body)
+        except ProductRefused as exc:
+            return client_message(500, str(exc))
+        self.product_seq += 1
+        prd_no = str(self.product_seq)
+        self._store_product(prd_no, data)
+        return client_message(200, "상품이 정상적으로 등록되었습니다.", [("productNo", prd_no)])
+
+    def product_update(self, request: Request, prdNo: str) -> Response:
+        """상품수정 (full): same rules plus the price-change limit; options matched by seller stock code
+        (else by values) keep their prdStckNo, new ones get a new one, missing ones are deleted [U]."""
+        product = self.products.get(prdNo)
+        if product is None:
+            return client_message(500, "존재하지 않는 상품번호입니다.")
+        body = read_body(request)
+        if body is None or body.tag.rsplit("}", 1)[-1] != "Product":
+            return client_message(500, ERRORS["bad_body"][1])
+        try:
+            data = self._parse_product(body, current=product)
+        except ProductRefused as exc:
+            return client_message(500, str(exc), [("productNo", prdNo)])
+        self._store_product(prdNo, data)
+        return client_message(200, "상품이 정상적으로 수정되었습니다.", [("productNo", prdNo)])
+
+    def product_detail(self, request: Request, prdNo: str) -> Response:
+        product = self.products.get(prdNo)
+        if product is None:
+            return client_message(500, "존재하지 않는 상품번호입니다.")
+        return xml_response(f"<Product>{fields_xml(self._product_fields(product))}</Product>")
+
+    def product_stocks(self, request: Request, prdNo: str) -> Response:
+        """재고조회: one ns2:ProductStock per option (a product without options has one, unnamed)."""
+        product = self.products.get(prdNo)
+        if product is None:
+            return client_message(500, "존재하지 않는 상품번호입니다.")
+        rows = []
+        for option in self._options_of(prdNo):
+            values = option.get("values")
+            detail = ",".join(values) if values is not None else option["optNm"]
+            row = [
+                ("addPrc", option["addPrc"]),
+                ("mixDtlOptNm", detail),
+                ("mixOptNm", ",".join(product.get("optNames") or []) if detail else ""),
+                ("optWght", 0),
+                ("prdNo", prdNo),
+                ("prdStckNo", option["prdStckNo"]),
+                ("prdStckStatCd", "01" if option.get("useYn", "Y") == "Y" and option["stckQty"] > 0 else "02"),
+                ("selQty", 0),
+                ("sellerStockCd", option.get("sellerStockCd", "")),
+                ("stckQty", option["stckQty"]),
+            ]
+            rows.append(f"<ns2:ProductStock>{fields_xml(row)}</ns2:ProductStock>")
+        head = fields_xml([("ns2:prdNo", prdNo), ("ns2:sellerPrdCd", product["sellerPrdCd"])])
+        return xml_response(f'<ns2:ProductStocks xmlns:ns2="{NS}">{head}{"".join(rows)}</ns2:ProductStocks>')
+
+    def product_search(self, request: Request) -> Response:
+        """상품목록: <SearchProduct> with start (1-based row) and limit (≤500), optional selStatCd and
+        sellerPrdCd filters [U]; products in prdNo order, seeded and registered alike."""
+        body = read_body(request)
+        if body is None or body.tag.rsplit("}", 1)[-1] != "SearchProduct":
+            return client_message(500, ERRORS["bad_body"][1])
+        start, limit = child_text(body, "start") or "1", child_text(body, "limit") or "100"
+        if not (start.isdigit() and int(start) >= 1):
+            return client_message(500, "조회 시작 위치(start)가 올바르지 않습니다.")
+        if not (limit.isdigit() and 1 <= int(limit) <= MAX_LIST_LIMIT):
+            return client_message(500, f"조회 건수(limit)는 1~{MAX_LIST_LIMIT} 사이로 입력하세요.")
+        status, seller = child_text(body, "selStatCd"), child_text(body, "sellerPrdCd")
+        found = []
+        for prd_no in sorted(self.products):
+            product = self.products[prd_no]
+            if seller and product["sellerPrdCd"] != seller:
+                continue
+            fields = self._product_fields(product)
+            if status and dict(fields)["selStatCd"] != status:
+                continue
+            found.append(f"<ns2:product>{fields_xml(fields)}</ns2:product>")
+        first = int(start) - 1
+        return self.list_body("ns2:products", found[first : first + int(limit)])
+
+    def _options_of(self, prd_no: str) -> list[dict[str, Any]]:
+        return [option for option in self.options.values() if option["prdNo"] == prd_no]
+
+    def _sale_status(self, product: dict[str, Any]) -> str:
+        if not product.get("display", True):
+            return "105"
+        end = product.get("aplEndDy")
+        if end is not None and end < self.now().astimezone(KST).date():
+            return "106"
+        options = self._options_of(product["prdNo"])
+        if not any(o.get("useYn", "Y") == "Y" and o["stckQty"] > 0 for o in options):
+            return "104"
+        return "103"
+
+    def _product_fields(self, product: dict[str, Any]) -> list[tuple[str, Any]]:
+        status = self._sale_status(product)
+        begin, end = product.get("aplBgnDy"), product.get("aplEndDy")
+        return [
+            ("prdNo", product["prdNo"]),
+            ("prdNm", product["prdNm"]),
+            ("sellerPrdCd", product["sellerPrdCd"]),
+            ("dispCtgrNo", product.get("dispCtgrNo", SEED_CATEGORY)),
+            ("brand", product.get("brand")),
+            ("selPrc", product["selPrc"]),
+            ("maktPrc", product.get("maktPrc") or None),
+            ("selStatCd", status),
+            ("selStatNm", SALE_STATUS_NAMES[status]),
+            ("prdSelQty", sum(option["stckQty"] for option in self._options_of(product["prdNo"]))),
+            ("aplBgnDy", begin.strftime("%Y/%m/%d") if begin else None),
+            ("aplEndDy", end.strftime("%Y/%m/%d") if end else None),
+        ]
+
+    def _store_product(self, prd_no: str, data: dict[str, Any]) -> None:
+        product = self.products.setdefault(prd_no, {"prdNo": prd_no, "display": True})
+        product.update(
+            prdNm=data["prdNm"],
+            sellerPrdCd=data["sellerPrdCd"],
+            selPrc=data["selPrc"],
+            maktPrc=data["maktPrc"],
+            dispCtgrNo=data["dispCtgrNo"],
+            brand=data["brand"],
+            optNames=data["option_names"],
+            aplBgnDy=data["aplBgnDy"],
+            aplEndDy=data["aplEndDy"],
+            registered=data,
+        )
+        old = self._options_of(prd_no)
+        by_code = {o["sellerStockCd"]: o for o in old if o.get("sellerStockCd")}
+        by_values = {tuple(o["values"]) if "values" in o else (o["optNm"],): o for o in old}
+        rows = data["options"] or [
+            {"values": (), "addPrc": 0, "qty": data["prdSelQty"], "sellerStockCd": "", "useYn": "Y"}
+        ]
+        kept: set[str] = set()
+        for row in rows:
+            match = (by_code.get(row["sellerStockCd"]) if row["sellerStockCd"] else None) or by_values.get(
+                row["values"]
+            )
+            if match is not None and match["prdStckNo"] not in kept:
+                stck_no = match["prdStckNo"]
+            else:
+                self.stock_seq += 1
+                stck_no = str(self.stock_seq)
+                self.option_ids.append(stck_no)
+            kept.add(stck_no)
+            self.options[stck_no] = {
+                "prdStckNo": stck_no,
+                "prdNo": prd_no,
+                "optNm": ",".join(row["values"]),
+                "values": row["values"],
+                "sellerCd": row["sellerStockCd"] or data["sellerPrdCd"],
+                "sellerStockCd": row["sellerStockCd"],
+                "price": data["selPrc"] + row["addPrc"],
+                "addPrc": row["addPrc"],
+                "stckQty": row["qty"],
+                "useYn": row["useYn"],
+            }
+        for option in old:
+            if option["prdStckNo"] not in kept:
+                del self.options[option["prdStckNo"]]
+                self.option_ids.remove(option["prdStckNo"])
+
+    # -- validation (ProductRefused → ClientMessage resultCode 500) --------------------------------
+
+    def _parse_product(self, body, current: dict[str, Any] | None = None) -> dict[str, Any]:
+        def text(name: str) -> str:
+            return child_text(body, name)
+
+        if text("selMthdCd") != "01":
+            raise ProductRefused("판매방식(selMthdCd)은 01(고정가 판매)만 등록할 수 있습니다.")
+        category = text("dispCtgrNo")
+        if not re.fullmatch(r"[1-9]\d{0,9}", category):
+            raise ProductRefused(
+                "카테고리 번호(dispCtgrNo)가 올바르지 않습니다. 세카테고리(없으면 소카테고리)를 입력하세요."
+            )
+        if text("prdTypCd") != "01":
+            raise ProductRefused("서비스 상품코드(prdTypCd)가 올바르지 않습니다.")
+        name = text("prdNm")
+        if not name:
+            raise ProductRefused("상품명(prdNm)을 입력하세요.")
+        if eleven_bytes(name) > PRODUCT_NAME_BYTES:
+            raise ProductRefused("상품명은 100Byte(한글 50자, 영문/숫자 100자)까지 입력할 수 있습니다.")
+        if not text("brand"):
+            raise ProductRefused("브랜드(brand)를 입력하세요. 브랜드가 없으면 '알수없음'을 입력하세요.")
+        if text("rmaterialTypCd") not in {"01", "02", "03", "04", "05"}:
+            raise ProductRefused("원재료 유형 코드(rmaterialTypCd)가 올바르지 않습니다.")
+        origin = text("orgnTypCd")
+        if origin in ("01", "02"):
+            if not re.fullmatch(r"\d{4}", text("orgnTypDtlsCd")):
+                raise ProductRefused("원산지 지역 코드(orgnTypDtlsCd)가 올바르지 않습니다.")
+        elif origin == "03":
+            if not text("orgnNmVal"):
+                raise ProductRefused("원산지 코드가 03(기타)인 경우 원산지명(orgnNmVal)을 입력하세요.")
+        else:
+            raise ProductRefused("원산지 코드(orgnTypCd)가 올바르지 않습니다.")
+        if text("suplDtyfrPrdClfCd") not in {"01", "02", "03"}:
+            raise ProductRefused("부가세/면세상품코드(suplDtyfrPrdClfCd)가 올바르지 않습니다.")
+        if not text("prdStatCd"):
+            raise ProductRefused("상품상태(prdStatCd)를 입력하세요.")
+        if text("minorSelCnYn") not in ("Y", "N"):
+            raise ProductRefused("미성년자 구매가능(minorSelCnYn)은 Y 또는 N으로 입력하세요.")
+        images = [text(f"prdImage0{n}") for n in (1, 2, 3, 4)]
+        if not images[0]:
+            raise ProductRefused("대표 이미지(prdImage01)를 입력하세요.")
+        for url in images:
+            if url and not re.match(r"https?://\S+$", url):
+                raise ProductRefused(f"이미지 URL이 올바르지 않습니다: {url}")
+        if not text("htmlDetail"):
+            raise ProductRefused("상세설명(htmlDetail)을 입력하세요.")
+        price = won(text("selPrc"), "판매가(selPrc)", minimum=10)
+        if price >= PRICE_LIMIT:
+            raise ProductRefused("판매가는 10원 단위로, 최대 10억 원 미만으로 입력 가능합니다.")
+        market = won(text("maktPrc"), "정가(maktPrc)", required=False)
+        if market and market < price:
+            raise ProductRefused("정가(maktPrc)는 판매가(selPrc)보다 낮을 수 없습니다.")
+        if current is not None and (price * 2 > current["selPrc"] * 3 or price * 5 < current["selPrc"]):
+            raise ProductRefused("판매가 정보 수정 시, 최대 50% 인상/80% 인하까지 수정 가능합니다.")
+        begin = end = None
+        if text("selTermUseYn") == "Y" or text("selPrdClfCd"):
+            if not text("aplBgnDy"):
+                raise ProductRefused("판매시작일(aplBgnDy)이 누락되었습니다.")
+            begin = slash_day(text("aplBgnDy"))
+            end = slash_day(text("aplEndDy") or "2999/12/31")
+            if begin is None or end is None or end < begin:
+                raise ProductRefused("판매기간(aplBgnDy, aplEndDy)이 올바르지 않습니다. (yyyy/MM/dd)")
+        names, options = self._parse_options(body, price)
+        stock = 0
+        if not options:
+            stock_text = text("prdSelQty")
+            if not stock_text.isdigit() or not 1 <= int(stock_text) <= 99_999_999:
+                raise ProductRefused("재고수량(prdSelQty)은 1개 이상 입력하세요.")
+            stock = int(stock_text)
+        limit_type = text("selLimitTypCd") or "00"
+        if limit_type not in ("00", "01", "02"):
+            raise ProductRefused("최대구매수량 설정(selLimitTypCd)이 올바르지 않습니다.")
+        if limit_type != "00":
+            count(text("selLimitQty"), "최대구매수량(selLimitQty)", minimum=1)
+        if limit_type == "02":
+            count(text("townSelLmtDy"), "최대구매수량 제한 기간(townSelLmtDy, 1~30일)", minimum=1, maximum=30)
+        self._check_shipping(body)
+        notice = self._parse_notice(body)
+        certs = self._parse_certs(body)
+        return {
+            "prdNm": name,
+            "dispCtgrNo": category,
+            "brand": text("brand"),
+            "sellerPrdCd": text("sellerPrdCd"),
+            "selPrc": price,
+            "maktPrc": market,
+            "aplBgnDy": begin,
+            "aplEndDy": end,
+            "option_names": names,
+            "options": options,
+            "prdSelQty": stock,
+            "notice": notice,
+            "certs": certs,
+            "dlvCstInstBasiCd": text("dlvCstInstBasiCd"),
+        }
+
+    def _check_option_text(self, value: str, what: str, max_bytes: int) -> None:
+        if not value:
+            raise ProductRefused(f"{what}을(를) 입력하세요.")
+        if eleven_bytes(value) > max_bytes:
+            raise ProductRefused(f"{what}은(는) {max_bytes}Byte 까지만 입력가능합니다: {value}")
+        if set(value) & OPTION_FORBIDDEN:
+            raise ProductRefused(f"{what}에는 특수 문자[',\",%,&,<,>,#,†,콤마]를 입력할 수 없습니다: {value}")
+
+    def _option_row(self, item, values: tuple[str, ...], quantity: str, price: int) -> dict[str, Any]:
+        use = child_text(item, "useYn") or "Y"
+        if use not in ("Y", "N"):
+            raise ProductRefused("옵션상태(useYn)는 Y 또는 N으로 입력하세요.")
+        extra_text = child_text(item, "colOptPrice")
+        if not re.fullmatch(r"-?\d{1,10}", extra_text):
+            raise ProductRefused("옵션가(colOptPrice)를 입력하세요.")
+        extra = int(extra_text)
+        if extra % 10:
+            raise ProductRefused("옵션가(colOptPrice)는 10원 단위로 입력하세요.")
+        if extra > price or extra * 2 < -price:
+            raise ProductRefused("옵션가는 기본 판매가의 +100%/-50%까지 설정하실 수 있습니다.")
+        if not re.fullmatch(r"\d{1,9}", quantity):
+            raise ProductRefused("옵션재고수량(colCount)을 입력하세요.")
+        if int(quantity) == 0 and use == "Y":
+            raise ProductRefused("옵션재고수량은 옵션상태(useYn)가 N일 때만 0 입력 가능합니다.")
+        return {
+            "values": values,
+            "addPrc": extra,
+            "qty": int(quantity),
+            "sellerStockCd": child_text(item, "colSellerStockCd"),
+            "useYn": use,
+        }
+
+    def _parse_options(self, body, price: int) -> tuple[list[str], list[dict[str, Any]]]:
+        if child_text(body, "optSelectYn") != "Y":
+            if children(body, "ProductOption") or children(body, "ProductRootOption"):
+                raise ProductRefused("옵션을 등록하시려면 선택형 옵션 여부(optSelectYn)를 Y로 입력하세요.")
+            return [], []
+        if child_text(body, "txtColCnt") != "1":
+            raise ProductRefused("옵션을 등록하실 경우 txtColCnt는 1(고정값)을 입력하세요.")
+        roots = children(body, "ProductRootOption")
+        rows = []
+        if roots:  # multi option: names and values in ProductRootOption, combinations in ProductOptionExt
+            if len(roots) > MAX_OPTION_NAMES:
+                raise ProductRefused("조합형 옵션은 최대 3개의 옵션명까지 등록할 수 있습니다.")
+            ext = child(body, "ProductOptionExt")
+            items = children(ext, "ProductOption") if ext is not None else []
+            if len(items) >= MAX_OPTIONS:
+                raise ProductRefused(f"옵션은 {MAX_OPTIONS}개 미만으로 등록할 수 있습니다. (요청 {len(items)}개)")
+            names, allowed = [], []
+            for root in roots:
+                title = child_text(root, "colTitle")
+                self._check_option_text(title, "옵션명(colTitle)", OPTION_TITLE_BYTES)
+                values = [child_text(option, "colValue0") for option in children(root, "ProductOption")]
+                if not values:
+                    raise ProductRefused(f"옵션값을 입력하세요: {title}")
+                for value in values:
+                    self._check_option_text(value, "옵션값(colValue0)", OPTION_VALUE_BYTES)
+                if len(set(values)) != len(values):
+                    raise ProductRefused("한 상품안에서 옵션값은 중복이 될수 없습니다.")
+                names.append(title)
+                allowed.append(set(values))
+            if len(set(names)) != len(names):
+                raise ProductRefused("옵션명은 중복될 수 없습니다.")
+            if not items:
+                raise ProductRefused("조합형 옵션(ProductOptionExt)을 입력하세요.")
+            for item in items:
+                key = child_text(item, "optionMappingKey")
+                pairs = [part.split(":", 1) for part in key.split("†")] if key else []
+                if (
+                    len(pairs) != len(names)
+                    or any(len(pair) != 2 for pair in pairs)
+                    or [pair[0] for pair in pairs] != names
+                    or any(pair[1] not in allowed[n] for n, pair in enumerate(pairs))
+                ):
+                    raise ProductRefused(f"옵션매핑Key(optionMappingKey)가 등록한 옵션명/옵션값과 맞지 않습니다: {key}")
+                quantity = child_text(item, "colOptCount") or child_text(item, "colCount")
+                rows.append(self._option_row(item, tuple(pair[1] for pair in pairs), quantity, price))
+        else:  # single option: colTitle + ProductOption list
+            items = children(body, "ProductOption")
+            if len(items) >= MAX_OPTIONS:
+                raise ProductRefused(f"옵션은 {MAX_OPTIONS}개 미만으로 등록할 수 있습니다. (요청 {len(items)}개)")
+            title = child_text(body, "colTitle")
+            self._check_option_text(title, "옵션명(colTitle)", OPTION_TITLE_BYTES)
+            if not items:
+                raise ProductRefused("옵션(ProductOption)을 입력하세요.")
+            names = [title]
+            for item in items:
+                value = child_text(item, "colValue0")
+                self._check_option_text(value, "옵션값(colValue0)", OPTION_VALUE_BYTES)
+                rows.append(self._option_row(item, (value,), child_text(item, "colCount"), price))
+        if len({row["values"] for row in rows}) != len(rows):
+            raise ProductRefused("한 상품안에서 옵션값은 중복이 될수 없습니다.")
+        codes = [row["sellerStockCd"] for row in rows if row["sellerStockCd"]]
+        if len(set(codes)) != len(codes):
+            raise ProductRefused("셀러재고번호(colSellerStockCd)가 중복되었습니다.")
+        if not any(row["addPrc"] == 0 for row in rows):
+            raise ProductRefused("옵션가격이 0원인 상품이 반드시 1개 이상 있어야 합니다.")
+        return names, rows
+
+    def _check_shipping(self, body) -> None:
+        def text(name: str) -> str:
+            return child_text(body, name)
+
+        if text("dlvCnAreaCd") not in {"01", "02", "03"}:
+            raise ProductRefused("배송가능지역(dlvCnAreaCd)이 올바르지 않습니다.")
+        if text("dlvWyCd") not in {"01", "02", "03", "04", "05"}:
+            raise ProductRefused("배송방법(dlvWyCd)이 올바르지 않습니다.")
+        if text("dlvEtprsCd") and text("dlvEtprsCd") not in COURIERS:
+            raise ProductRefused(ERRORS["bad_courier"][1])
+        template = text("dlvSendCloseTmpltNo")
+        if template and template not in self.send_close:
+            raise ProductRefused("발송마감 템플릿(dlvSendCloseTmpltNo)이 존재하지 않습니다.")
+        kind = text("dlvCstInstBasiCd")
+        if kind not in FEE_TYPES:
+            raise ProductRefused("배송비 종류(dlvCstInstBasiCd)가 올바르지 않습니다.")
+        if kind in ("02", "03"):
+            won(text("dlvCst1"), "배송비(dlvCst1)", minimum=10)
+        if kind == "03":
+            won(text("PrdFrDlvBasiAmt"), "조건부 무료 기준금액(PrdFrDlvBasiAmt)", minimum=10)
+            if text("bndlDlvCnYn") != "N":  # the text of a real refusal [S]
+                raise ProductRefused(
+                    "상품 조건부 무료일 경우 묶음배송이 불가능합니다. <bndlDlvCnYn/> 를 N으로 설정해주세요."
+                )
+        if kind == "04":
+            self._check_tiers(text("dlvCnt1"), text("dlvCnt2"), text("dlvCst3"))
+        if kind == "05":
+            won(text("dlvCst4"), "1개당 배송비(dlvCst4)", minimum=10)
+        if text("bndlDlvCnYn") not in ("Y", "N"):
+            raise ProductRefused("묶음배송 여부(bndlDlvCnYn)는 Y 또는 N으로 입력하세요.")
+        if text("dlvCstPayTypCd") not in ("01", "02", "03"):
+            raise ProductRefused("배송비 결제방식(dlvCstPayTypCd)이 올바르지 않습니다.")
+        won(text("jejuDlvCst"), "제주 추가 배송비(jejuDlvCst)")
+        won(text("islandDlvCst"), "도서산간 추가 배송비(islandDlvCst)")
+        if text("addrSeqOut") not in self.addresses["out"]:
+            raise ProductRefused(
+                "출고지 주소(addrSeqOut)가 존재하지 않습니다. 출고지 조회 API로 주소번호를 확인하세요."
+            )
+        if text("addrSeqIn") not in self.addresses["in"]:
+            raise ProductRefused(
+                "반품/교환지 주소(addrSeqIn)가 존재하지 않습니다. 반품지 조회 API로 주소번호를 확인하세요."
+            )
+        won(text("rtngdDlvCst"), "반품배송비(rtngdDlvCst)")
+        won(text("exchDlvCst"), "교환배송비(exchDlvCst)")
+        if not text("asDetail"):
+            raise ProductRefused("A/S 안내(asDetail)를 입력하세요.")
+        if not text("rtngExchDetail"):
+            raise ProductRefused("반품/교환 안내(rtngExchDetail)를 입력하세요.")
+
+    @staticmethod
+    def _check_tiers(starts_text: str, ends_text: str, fees_text: str) -> None:
+        refused = ProductRefused("수량별 차등 배송비(dlvCnt1, dlvCnt2, dlvCst3)가 올바르지 않습니다.")
+        try:
+            starts = [int(v) for v in starts_text.split("^")]
+            ends = [int(v) for v in ends_text.split("^")] if ends_text else []
+            fees = [int(v) for v in fees_text.split("^")]
+        except ValueError:
+            raise refused from None
+        if not 1 <= len(starts) <= 10 or len(fees) != len(starts) or len(ends) != len(starts) - 1 or starts[0] != 1:
+            raise refused
+        for n, end in enumerate(ends):
+            if end < starts[n] or starts[n + 1] != end + 1:
+                raise refused
+        if any(fee < 0 or fee % 10 for fee in fees):
+            raise ProductRefused("수량별 차등 배송비(dlvCst3)는 10원 단위로 입력하세요.")
+
+    def _parse_notice(self, body) -> dict[str, Any]:
+        node = child(body, "ProductNotification")
+        if node is None:
+            raise ProductRefused("상품정보제공고시(ProductNotification)를 입력하세요.")
+        kind = child_text(node, "type")
+        if kind not in NOTICE_ITEMS:
+            raise ProductRefused(f"상품정보제공고시 유형(type)이 올바르지 않습니다: {kind}")
+        items: dict[str, str] = {}
+        for item in children(node, "item"):
+            code, value = child_text(item, "code"), child_text(item, "name")
+            if code not in NOTICE_ITEMS[kind]:
+                raise ProductRefused(f"상품정보제공고시 항목 코드({code})가 유형({kind})에 없습니다.")
+            if not value:
+                raise ProductRefused(f"상품정보제공고시 항목({code}) 값을 입력하세요.")
+            if len(value) > NOTICE_VALUE_MAX:
+                raise ProductRefused(f"상품정보제공고시 항목({code}) 값은 띄어쓰기 포함 50자 이내로 입력하세요.")
+            items[code] = value
+        missing = NOTICE_ITEMS[kind] - items.keys()
+        if missing:
+            raise ProductRefused(f"상품정보제공고시 필수 항목이 누락되었습니다: {', '.join(sorted(missing))}")
+        return {"type": kind, "items": items}
+
+    def _parse_certs(self, body) -> list[dict[str, str]]:
+        certs = []
+        for group in children(body, "ProductCertGroup"):
+            kind, target = child_text(group, "crtfGrpTypCd"), child_text(group, "crtfGrpObjClfCd")
+            if kind not in CERT_GROUP_OBJECTS or target not in CERT_GROUP_OBJECTS[kind]:
+                raise ProductRefused("인증정보그룹(crtfGrpTypCd, crtfGrpObjClfCd)이 올바르지 않습니다.")
+            found = children(group, "ProductCert")
+            if target in ("01", "04") and not found:
+                raise ProductRefused("인증대상인 경우 인증정보(ProductCert)를 입력하세요.")
+            for cert in found:
+                code, key = child_text(cert, "certTypeCd"), child_text(cert, "certKey")
+                if code not in CERT_TYPES[kind]:
+                    raise ProductRefused(f"인증유형(certTypeCd)이 올바르지 않습니다: {code}")
+                if not key and code not in CERT_KEY_NOT_NEEDED:
+                    raise ProductRefused("인증번호(certKey)를 입력하세요.")
+                certs.append({"group": kind, "certTypeCd": code, "certKey": key})
+        return certs
+
     def stockqty(self, request: Request, prdStckNo: str) -> Response:
         option = self.options.get(prdStckNo)
         if option is None:
@@ -915,6 +1557,9 @@ class ElevenstSandbox(SandboxApp):
         if not selPrc.isdigit() or int(selPrc) < 10 or int(selPrc) % 10:
             return client_message(500, "판매가는 10원 단위로 입력하세요.", [("productNo", prdNo)])  # [U]
         product["selPrc"] = int(selPrc)
+        for option in self.options.values():  # an option is priced sale price + addPrc
+            if option["prdNo"] == prdNo:
+                option["price"] = int(selPrc) + option["addPrc"]
         return client_message(200, "판매가가 수정되었습니다.", [("productNo", prdNo)])
 
     def _display(self, prd_no: str, on: bool) -> Response:

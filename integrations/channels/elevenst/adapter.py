@@ -25,6 +25,7 @@ from ..base import (
     ChannelConfig,
     ChannelError,
     ChannelInquiry,
+    ChannelListing,
     ChannelOrder,
     ChannelTemplate,
     ClaimType,
@@ -33,11 +34,15 @@ from ..base import (
     InvoiceUpload,
     ItemResult,
     LineRef,
+    ListingDraft,
+    ListingResult,
+    ListingState,
     Marketplace,
     NotSupported,
     Page,
     PriceChange,
     RateLimit,
+    Rejected,
     SaleStatusChange,
     SettlementLine,
     StockChange,
@@ -338,6 +343,110 @@ class ElevenstAdapter(ChannelAdapter):
         return _ok(inquiry.inquiry_id, env)
 
     # -- listings ------------------------------------------------------------------------------
+
+    #: Page size of the product list (SearchProduct limit) [U].
+    listing_page_size = 100
+
+    def create_listing(self, draft: ListingDraft) -> ListingResult:
+        """상품등록 (POST /prodservices/product), then a read-back of the product and its stock numbers.
+
+        11번가 lists a registered product at once (no review), so the read-back gives the sale state
+        (selStatCd, normally 103 판매중) and one prdStckNo per option, matched to our seller codes by the
+        colSellerStockCd we sent. The register call is never retried: after a timeout the product may
+        exist, so look for the seller code with fetch_listings() before registering again.
+        A refusal (resultCode ≠ 200) comes back as ok=False with 11번가's code and message.
+        """
+        try:
+            body = mapper.listing_draft_to_product_xml(draft, today=self._now().date())
+        except ValueError as exc:
+            return ListingResult(ok=False, code="invalid_draft", message=str(exc))
+        try:
+            env = self.client.register_product(body)
+        except Rejected as exc:
+            return ListingResult(ok=False, code=exc.code, message=exc.message)
+        prd_no = env.fields.get("productNo", "")
+        if not prd_no:
+            return ListingResult(
+                ok=False,
+                code=env.code or "no_product_no",
+                message=env.text or "11번가가 상품번호 없이 응답했습니다.",
+                raw={"response": env.fields},
+            )
+        return self._read_back(draft, prd_no, env)
+
+    def update_listing(self, draft: ListingDraft) -> ListingResult:
+        """상품수정 (PUT /prodservices/product/{prdNo}): the whole <Product> again, options replaced
+        (optUpdateYn Y) and matched by seller code; then the same read-back as create_listing (an option
+        whose values changed may get a new prdStckNo)."""
+        if not draft.channel_product_id:
+            return ListingResult(
+                ok=False, code="missing_product_id", message="수정할 11번가 상품번호(prdNo)가 없습니다."
+            )
+        try:
+            body = mapper.listing_draft_to_product_xml(draft, update=True, today=self._now().date())
+        except ValueError as exc:
+            return ListingResult(
+                ok=False, channel_product_id=draft.channel_product_id, code="invalid_draft", message=str(exc)
+            )
+        try:
+            env = self.client.update_product(draft.channel_product_id, body)
+        except Rejected as exc:
+            return ListingResult(
+                ok=False, channel_product_id=draft.channel_product_id, code=exc.code, message=exc.message
+            )
+        return self._read_back(draft, draft.channel_product_id, env)
+
+    def _read_back(self, draft: ListingDraft, prd_no: str, env: Envelope) -> ListingResult:
+        """The product was accepted: never lose its number. When the read-back itself fails (any
+        channel error), the result is still ok with the product id, no option ids and state UNKNOWN,
+        and the message says so; the next fetch_listings() fills the ids in."""
+        try:
+            product = self.client.product(prd_no)
+            stocks = self.client.product_stocks(prd_no)
+        except ChannelError as exc:
+            return ListingResult(
+                ok=True,
+                channel_product_id=prd_no,
+                state=ListingState.UNKNOWN,
+                code=env.code or "200",
+                message=f"{env.text} (상품 정보를 다시 읽지 못했습니다: {exc.message})".strip(),
+                retryable=exc.retryable,
+                raw={"response": env.fields},
+            )
+        listing = mapper.map_channel_listing(product, stocks)
+        return ListingResult(
+            ok=True,
+            channel_product_id=prd_no,
+            option_ids=mapper.option_ids_for(draft, stocks),
+            state=listing.state,
+            code=env.code or "200",
+            message=env.text,
+            raw={"response": env.fields, "product": product, "stocks": stocks},
+        )
+
+    def fetch_listings(self) -> Iterator[Page[ChannelListing]]:
+        """Every product of the store, one page of the product list (SearchProduct start/limit [U]) at a
+        time; each product's options come from its stock read (one extra call per product: 11번가 has no
+        bulk stock read). A product whose stock read is refused is kept, without options, with
+        ref["stock_error"]."""
+        start = 1
+        while True:
+            rows = self.client.product_list(start, self.listing_page_size)
+            listings = []
+            for row in rows:
+                prd_no = str(row.get("prdNo", ""))
+                try:
+                    stocks = self.client.product_stocks(prd_no) if prd_no else []
+                except Rejected as exc:
+                    listing = mapper.map_channel_listing(row, [])
+                    listing.ref["stock_error"] = f"{exc.code} {exc.message}".strip()
+                else:
+                    listing = mapper.map_channel_listing(row, stocks)
+                listings.append(listing)
+            yield Page(items=listings, label=f"products {start}-{start + max(len(rows), 1) - 1}")
+            if len(rows) < self.listing_page_size:
+                return
+            start += self.listing_page_size
 
     def _per_item(self, changes, call) -> list[ItemResult]:
         """One call per change (11번가 has no bulk endpoints); a refusal fails that item only."""

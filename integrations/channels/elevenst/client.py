@@ -12,7 +12,9 @@ Transport facts (channels.md §3.1 [S]):
 - ``result_code`` 0 = success, negative = error (``result_text``) → Rejected(code=result_code); the
   product APIs answer ``ClientMessage`` with ``resultCode`` 200 on success instead. Auth codes
   (auth.AUTH_ERROR_CODES) → AuthFailed; the quota error ``004 overedTraffic`` → RateLimited.
-- No paging: a list returns the whole window.
+- No paging: a list returns the whole window — except the product list (POST /prodmarketservice/prodmarket,
+  <SearchProduct> start/limit [U]).
+- Product registration is never retried (a timeout may have registered it); every other call is.
 
 Bodies are never logged (names, phones, addresses); ChannelHttp logs paths with the key masked.
 """
@@ -85,18 +87,20 @@ class ElevenstClient:
         *,
         body: str | None = None,
         empty_codes: frozenset[str] = frozenset(),
+        retry: bool = True,
     ) -> Envelope:
         """Sends one request and returns its envelope, or raises AuthFailed/RateLimited/Rejected/Retryable.
 
         ``empty_codes``: result codes that mean "nothing found" for this list (Product Q&A answers
-        result_code 500 "검색된 대상이 없습니다" [S]).
+        result_code 500 "검색된 대상이 없습니다" [S]). ``retry=False`` for calls that must not be sent
+        twice (product registration: a retried timeout could register the product twice).
         """
         headers = {**auth_headers(self.api_key), "Accept": "text/xml"}
         content = None
         if body is not None:
             headers["Content-Type"] = f"text/xml;charset={BODY_CHARSET}"
             content = mapper.encode_body(body)
-        response = self.http.request(method, path, headers=headers, content=content)
+        response = self.http.request(method, path, headers=headers, content=content, retry=retry)
         return self.envelope(response, empty_codes=empty_codes)
 
     def envelope(self, response: httpx.Response, *, empty_codes: frozenset[str] = frozenset()) -> Envelope:
@@ -115,6 +119,10 @@ class ElevenstClient:
             raise Retryable(f"{CHANNEL}: 응답을 해석할 수 없습니다", code="malformed", status=status) from exc
         code, text = mapper.result_of(root)
         code = code or None
+        if mapper.local(root.tag) == "AuthMessage":
+            # The product APIs answer a refused key with <AuthMessage><resultCode>100|200|300 (300: Seller
+            # API not approved) [S] — a 200 there is not a success.
+            raise AuthFailed(text or f"{CHANNEL}: 인증이 거부되었습니다 ({code})", code=code or "auth", status=status)
         if code is not None and is_auth_error(code):
             raise AuthFailed(text or AUTH_ERROR_CODES[code], code=code, status=status)
         if code == QUOTA_CODE or QUOTA_TEXT.lower() in text.lower():
@@ -207,6 +215,29 @@ class ElevenstClient:
         """PUT /prodstatservice/stat/restartdisplay/{prdNo} (판매재개) or /stopdisplay/{prdNo} (판매중지)."""
         action = "restartdisplay" if on_sale else "stopdisplay"
         return self.call("PUT", f"/prodstatservice/stat/{action}/{segment(prd_no)}")
+
+    def register_product(self, body: str) -> Envelope:
+        """상품등록: POST /prodservices/product with <Product> → <ClientMessage><productNo> (never retried)."""
+        return self.call("POST", "/prodservices/product", body=body, retry=False)
+
+    def update_product(self, prd_no: str, body: str) -> Envelope:
+        """상품수정 (full): PUT /prodservices/product/{prdNo} with <Product> (idempotent, so retried)."""
+        return self.call("PUT", f"/prodservices/product/{segment(prd_no)}", body=body)
+
+    def product(self, prd_no: str) -> dict[str, Any]:
+        """상품조회: GET /prodmarketservice/prodmarket/{prdNo} → the <Product> fields."""
+        env = self.call("GET", f"/prodmarketservice/prodmarket/{segment(prd_no)}")
+        found = env.rows("Product")
+        return found[0] if found else mapper.element_dict(env.root)
+
+    def product_stocks(self, prd_no: str) -> list[dict[str, Any]]:
+        """재고조회: GET /prodmarketservice/prodmarket/stck/{prdNo} → ProductStock rows (prdStckNo per option)."""
+        return self.call("GET", f"/prodmarketservice/prodmarket/stck/{segment(prd_no)}").rows("ProductStock")
+
+    def product_list(self, start: int, limit: int) -> list[dict[str, Any]]:
+        """상품목록: POST /prodmarketservice/prodmarket with <SearchProduct> (start/limit paging [U])."""
+        env = self.call("POST", "/prodmarketservice/prodmarket", body=mapper.search_product_xml(start, limit))
+        return env.rows("product")
 
     # -- templates -----------------------------------------------------------------------------
 

@@ -29,6 +29,8 @@ from ..base import (
     Address,
     ChannelClaim,
     ChannelInquiry,
+    ChannelListing,
+    ChannelListingOption,
     ChannelOrder,
     ChannelOrderLine,
     ChannelTemplate,
@@ -37,8 +39,13 @@ from ..base import (
     CourierCode,
     InquiryKind,
     LineState,
+    ListingDraft,
+    ListingShipping,
+    ListingState,
     Person,
     SettlementLine,
+    ShippingFeeType,
+    TaxType,
     TemplateKind,
     Window,
 )
@@ -432,14 +439,15 @@ def result_of(root) -> tuple[str | None, str]:
 
 
 def is_success_code(code: str | None) -> bool:
-    """result_code 0 (orders/claims) or resultCode 200 (ClientMessage of the product APIs)."""
+    """result_code 0 (orders/claims) or resultCode 200 (ClientMessage of the product APIs); a product
+    registration/update may also answer 210, which clients treat as success too [S]."""
     if code is None or code == "":
         return True
     try:
         number = int(code)
     except ValueError:
         return False
-    return number in (0, 200)
+    return number in (0, 200, 210)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -860,3 +868,703 @@ def map_settlement(row: dict[str, Any]) -> SettlementLine:
         settlement_amount=_int(row.get("stlAmt")),
         raw=dict(row),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Listings: product registration / full update (<Product>), product read, stock read, product list
+# ---------------------------------------------------------------------------------------------
+#
+# Sources: channels.md §3.2 names the endpoints only. Element names, codes and limits below come
+# from public client code that mirrors the logged-in developer guide (apiSeq 1003 상품등록) and
+# from field reports of refused registrations; they are tagged [S]. What none of them shows is
+# ours and tagged [U]; the simulator (integrations/sandbox/elevenst.py) uses the very same names.
+
+# suplDtyfrPrdClfCd (부가세/면세상품코드) [S]
+TAX_CODES: dict[TaxType, str] = {TaxType.TAXABLE: "01", TaxType.TAX_FREE: "02", TaxType.ZERO_RATED: "03"}
+
+# dlvCstInstBasiCd (배송비 종류) [S]: 01 무료, 02 고정 배송비 (dlvCst1), 03 상품 조건부 무료 (dlvCst1 +
+# PrdFrDlvBasiAmt), 04 수량별 차등 (dlvCnt1/dlvCnt2/dlvCst3, '^'-separated tiers, at most 10, the last
+# one open-ended). 05 1개당 배송비 (dlvCst4) is [U]: recalled from the guide, not seen in client code.
+FEE_FREE, FEE_FIXED, FEE_CONDITIONAL, FEE_TIERED, FEE_PER_ITEM = "01", "02", "03", "04", "05"
+MAX_FEE_TIERS = 10
+TIER_SEPARATOR = "^"
+
+# dlvWyCd (배송방법) [S]: 01 택배, 03 직접전달 (seller's own delivery).
+DLV_WAY_PARCEL, DLV_WAY_DIRECT = "01", "03"
+
+# selStatCd (판매상태) → neutral state. 103/104/105/106/108 are [S]; 102 (전시전) and 107 (판매강제종료)
+# are [U]. Anything else → UNKNOWN with a flag, never an exception.
+LISTING_STATUS: dict[str, ListingState] = {
+    "102": ListingState.PENDING_APPROVAL,  # 전시전 [U]
+    "103": ListingState.ON_SALE,  # 판매중
+    "104": ListingState.SOLD_OUT,  # 품절
+    "105": ListingState.SUSPENDED,  # 판매중지
+    "106": ListingState.ENDED,  # 판매종료
+    "107": ListingState.ENDED,  # 판매강제종료 [U]
+    "108": ListingState.REJECTED,  # 판매금지
+}
+
+# Options [S]: one option name → "single option" (colTitle + ProductOption list); two or three names →
+# "multi option" (ProductRootOption per name + ProductOptionExt with one ProductOption per combination,
+# keyed by optionMappingKey "name1:value1†name2:value2", optMixYn N = only the listed combinations).
+MAX_OPTION_NAMES = 3
+MAPPING_KEY_SEPARATOR = "†"
+# The option read (prodmarket/stck) gives mixOptNm/mixDtlOptNm; for several names we read them as
+# comma-joined (11번가 refuses commas in option values, so the split is safe) [U].
+MIX_SEPARATOR = ","
+
+# Brand when the seller has none: the guide says to send "알수없음" [S].
+UNKNOWN_BRAND = "알수없음"
+# Sale period [S]: selPrdClfCd 0:100 = dates entered directly; aplBgnDy/aplEndDy as yyyy/MM/dd;
+# 2999/12/31 is taken as "the longest the channel allows". One client reports that selTermUseYn Y
+# marks the period for deletion; others send Y with dates — we send Y only with dates [U].
+SALE_PERIOD_DIRECT = "0:100"
+OPEN_SALE_END = "2999/12/31"
+# selLimitTypCd [S]: 00 no limit, 01 per order (selLimitQty), 02 per buyer over townSelLmtDy days (≤30).
+LIMIT_NONE, LIMIT_PER_ORDER, LIMIT_PER_PERIOD = "00", "01", "02"
+MAX_LIMIT_DAYS = 30
+# rmaterialTypCd [S]: 04 원산지 의무 표시대상 아님 (industrial goods), 05 상품별 원산지는 상세설명 참조.
+RMATERIAL_NOT_REQUIRED, RMATERIAL_SEE_DETAIL = "04", "05"
+FOOD_NOTICE_CATEGORIES = frozenset({"food", "general_food", "diet_food"})
+
+# Origin [S]: orgnTypCd 01 국내 + region code, 02 해외 + country code (11번가's area.xlsx), 03 기타 +
+# orgnNmVal (free text). Only the codes a client listed are known; other countries go as 03 + the text.
+ORIGIN_DOMESTIC, ORIGIN_ABROAD, ORIGIN_OTHER = "01", "02", "03"
+ORIGIN_SEE_DETAIL = "상세설명 참조"
+ORIGIN_COUNTRIES: dict[str, str] = {
+    "중국": "1287",
+    "베트남": "1265",
+    "인도네시아": "1284",
+    "태국": "1293",
+    "인도": "1283",
+    "일본": "1285",
+    "미국": "1405",
+    "방글라데시": "1264",
+    "캄보디아": "1290",
+    "미얀마": "1262",
+    "필리핀": "1298",
+    "말레이시아": "1259",
+    "터키": "1393",
+    "이탈리아": "1389",
+    "독일": "1357",
+}
+ORIGIN_REGIONS: dict[str, str] = {
+    "서울": "1009",
+    "경기": "1002",
+    "인천": "1011",
+    "강원": "1001",
+    "충남": "1015",
+    "충북": "1016",
+    "대전": "1007",
+    "경북": "1004",
+    "경남": "1003",
+    "대구": "1006",
+    "부산": "1008",
+    "울산": "1010",
+    "전남": "1012",
+    "전북": "1013",
+    "광주": "1005",
+    "제주": "1014",
+}
+DOMESTIC_WORDS = ("국산", "국내", "대한민국", "한국")
+
+# KC certifications [S]: one ProductCertGroup per regime (01 전기용품/생활용품, 02 어린이제품,
+# 03 방송통신기자재, 04 생활화학 및 살생물제품); crtfGrpObjClfCd 01 대상 / 03 대상 아님 (group 04:
+# 04 대상 / 05 대상 아님); ProductCert{certTypeCd, certKey} per certificate of a target group.
+# The guide asks for all four groups in categories that require certification, so we always send four.
+CERT_GROUPS = ("01", "02", "03", "04")
+CERT_TARGET = {"01": "01", "02": "01", "03": "01", "04": "04"}
+CERT_NOT_TARGET = {"01": "03", "02": "03", "03": "03", "04": "05"}
+# Our certification kind (modules.catalog CertificationKind) → (group, certTypeCd) [S codes].
+# living_standard (안전기준준수) has no 11번가 type: sent as 132 "상품상세설명 참조" [U]; chemical
+# approvals go as 133 like the self-inspection number [U]; "other" has no group and is not sent.
+CERT_KINDS: dict[str, tuple[str, str]] = {
+    "living_safety": ("01", "101"),
+    "electric_safety": ("01", "102"),
+    "living_confirm": ("01", "103"),
+    "electric_confirm": ("01", "104"),
+    "living_supplier": ("01", "124"),
+    "electric_supplier": ("01", "127"),
+    "living_standard": ("01", "132"),
+    "kids_safety": ("02", "128"),
+    "kids_confirm": ("02", "129"),
+    "kids_supplier": ("02", "130"),
+    "radio_conformity": ("03", "105"),
+    "radio_registration": ("03", "105"),
+    "radio_provisional": ("03", "105"),
+    "chemical_report": ("04", "133"),
+    "chemical_approval": ("04", "133"),
+}
+
+# 상품정보제공고시 [S]: ProductNotification{type, item[{code, name}]}; type and item codes as 11번가's
+# seller office lists them (values at most 50 characters). For each 11번가 item, the keys of our own
+# items (modules.catalog.notice) that fill it, first non-empty wins. Our categories 11번가 codes are not
+# known for fall back to 기타 재화 (891045) — a deliberate, visible approximation: every item of it is
+# filled from our common items (model, maker, origin, A/S phone, KC) or "상세페이지 참조".
+NOTICE_ETC = "891045"
+NOTICE_SEE_DETAIL = "상세페이지 참조"
+NOTICE_VALUE_MAX = 50
+NOTICE_TYPES: dict[str, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] = {
+    "etc": (
+        NOTICE_ETC,
+        (
+            ("11800", ("item_name_model",)),  # 품명 및 모델명
+            ("11905", ("manufacturer", "chem_maker", "producer")),  # 제조자/수입자
+            ("23760413", ("as_contact", "consumer_phone")),  # A/S 책임자와 전화번호 또는 소비자상담 전화번호
+            ("23759100", ("country", "origin")),  # 제조국 또는 원산지
+            ("23756033", ("kc_cert",)),  # 법에 의한 인증·허가 등
+        ),
+    ),
+    "wear": (
+        "891011",
+        (
+            ("11835", ("color",)),
+            ("23756520", ("care",)),
+            ("23759095", ("country",)),
+            ("23760437", ("as_contact",)),
+            ("23759468", ("material",)),
+            ("23760034", ("size",)),
+            ("23760386", ("warranty",)),
+            ("11905", ("manufacturer",)),
+            ("23759308", ("made_on",)),
+        ),
+    ),
+    "shoes": (
+        "891012",
+        (
+            ("11835", ("color",)),
+            ("11905", ("manufacturer",)),
+            ("23759095", ("country",)),
+            ("40748371", ("shoe_material", "material")),
+            ("23760034", ("shoe_size", "size")),
+            ("23760386", ("warranty",)),
+            ("23760437", ("as_contact",)),
+            ("23759972", ("caution",)),
+        ),
+    ),
+    "bag": (
+        "891013",
+        (
+            ("11835", ("color",)),
+            ("11848", ("material",)),
+            ("11905", ("manufacturer",)),
+            ("11908", ("kind",)),
+            ("23760437", ("as_contact",)),
+            ("23759095", ("country",)),
+            ("23759972", ("caution",)),
+            ("23760386", ("warranty",)),
+            ("11932", ("dimensions",)),
+        ),
+    ),
+    "fashion_items": (
+        "891014",
+        (
+            ("11848", ("material",)),
+            ("11905", ("manufacturer",)),
+            ("11908", ("kind",)),
+            ("23760437", ("as_contact",)),
+            ("23759972", ("caution",)),
+            ("23760034", ("size",)),
+            ("23760386", ("warranty",)),
+            ("23759095", ("country",)),
+        ),
+    ),
+    "sleeping_gear": (
+        "891015",
+        (
+            ("11835", ("color",)),
+            ("11905", ("manufacturer",)),
+            ("17461", ("components",)),
+            ("23756520", ("care",)),
+            ("23760437", ("as_contact",)),
+            ("23759468", ("material",)),
+            ("23760034", ("size",)),
+            ("23760386", ("warranty",)),
+            ("23759095", ("country",)),
+        ),
+    ),
+    "furniture": (
+        "891016",
+        (
+            ("11835", ("color",)),
+            ("11905", ("manufacturer",)),
+            ("11932", ("dimensions",)),
+            ("23756017", ("delivery_install_cost",)),
+            ("23759095", ("country",)),
+            ("469865457", ()),  # 재공급(리퍼브) 가구의 재공급 사유: no item of ours
+            ("23760386", ("warranty",)),
+            ("23760437", ("as_contact",)),
+            ("23760470", ("kc_cert",)),
+            ("3125646", ("components",)),
+            ("37089196", ("item_name_model",)),
+            ("23759652", ("main_material", "material")),
+        ),
+    ),
+    "kitchen_utensils": (
+        "891027",
+        (
+            ("11800", ("item_name_model",)),
+            ("11900", ("material",)),
+            ("11905", ("manufacturer",)),
+            ("11932", ("dimensions",)),
+            ("37088317", ("kitchen_import",)),
+            ("23759938", ("released_on",)),
+            ("23760386", ("warranty",)),
+            ("23760437", ("as_contact",)),
+            ("3125646", ("components",)),
+            ("23759095", ("country",)),
+        ),
+    ),
+    "kids": (
+        "891033",
+        (
+            ("11800", ("item_name_model",)),
+            ("11835", ("color",)),
+            ("11900", ("material",)),
+            ("11905", ("manufacturer",)),
+            ("2361085", ("age_range",)),
+            ("23759095", ("country",)),
+            ("469867873", ("size_weight",)),  # 크기·체중의 한계
+            ("23760223", ("size_weight",)),
+            ("23760386", ("warranty",)),
+            ("23760437", ("as_contact",)),
+            ("23760454", ("kc_cert",)),
+            ("40747702", ("kids_caution",)),
+            ("23759938", ("released_on",)),
+        ),
+    ),
+    "sports_equipment": (
+        "891035",
+        (
+            ("11800", ("item_name_model",)),
+            ("11835", ("color",)),
+            ("11900", ("material",)),
+            ("11905", ("manufacturer",)),
+            ("17461", ("components",)),
+            ("23760454", ("kc_cert",)),
+            ("23759095", ("country",)),
+            ("23759938", ("released_on",)),
+            ("23760223", ("size_weight",)),
+            ("23760386", ("warranty",)),
+            ("23760437", ("as_contact",)),
+            ("23756377", ("specs",)),
+        ),
+    ),
+    "biochemistry": (
+        "1149547",
+        (
+            ("176316020", ("chem_name",)),
+            ("176316074", ("chem_use_form",)),
+            ("176316124", ("chem_made_expiry",)),
+            ("176316199", ("chem_quantity",)),
+            ("176316337", ("chem_effect",)),
+            ("23756754", ("consumer_phone", "as_contact")),
+            ("176316410", ("child_packaging",)),
+            ("176316456", ("chem_substances",)),
+            ("176316505", ("chem_usage",)),
+            ("176316535", ("chem_report_no",)),
+            ("176316383", ("chem_importer", "chem_maker", "country")),
+        ),
+    ),
+}
+
+# Fallbacks from the draft itself for items the seller left empty.
+_NOTICE_FROM_DRAFT = {
+    "item_name_model": lambda d: d.model or d.name,
+    "manufacturer": lambda d: d.maker,
+    "chem_maker": lambda d: d.maker,
+    "country": lambda d: d.origin,
+    "origin": lambda d: d.origin,
+    "as_contact": lambda d: d.as_phone,
+    "consumer_phone": lambda d: d.as_phone,
+}
+
+try:  # our item labels, so notice_fields may be keyed by label as well as by key (pure data module)
+    from modules.catalog.notice import ITEM_LABELS as _ITEM_LABELS
+except ImportError:  # pragma: no cover - integrations used without the catalog app
+    _ITEM_LABELS = {}
+_LABEL_TO_KEY = {label: key for key, label in _ITEM_LABELS.items()}
+
+
+def eleven_bytes(text: str) -> int:
+    """Length as 11번가 counts it: EUC-KR, so ASCII is one byte and everything else two [S]."""
+    return sum(1 if ord(ch) < 0x80 else 2 for ch in text)
+
+
+def _cdata(value: str) -> str:
+    text = _XML_INVALID_RE.sub("", value)
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _el(name: str, value: Any, *, keep_empty: bool = False, cdata: bool = False) -> str:
+    """``<name>value</name>``; None (and "" unless ``keep_empty``) leaves the element out."""
+    if value is None or (value == "" and not keep_empty):
+        return ""
+    text = str(value)
+    return f"<{name}>{_cdata(text) if cdata and text else xml_escape(text)}</{name}>"
+
+
+def _day(value: datetime | date) -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(KST).date()
+    return value.strftime("%Y/%m/%d")
+
+
+def origin_elements(origin: str) -> list[str]:
+    """orgnTypCd (+ orgnTypDtlsCd | orgnNmVal) for our free-text origin ("국산", "중국", "국산(경기)")."""
+    text = (origin or "").strip()
+    if not text:
+        return [_el("orgnTypCd", ORIGIN_OTHER), _el("orgnNmVal", ORIGIN_SEE_DETAIL)]
+    for country, code in ORIGIN_COUNTRIES.items():
+        if country in text and not any(word in text for word in DOMESTIC_WORDS):
+            return [_el("orgnTypCd", ORIGIN_ABROAD), _el("orgnTypDtlsCd", code)]
+    if any(word in text for word in DOMESTIC_WORDS) or text in ORIGIN_REGIONS:
+        for region, code in ORIGIN_REGIONS.items():
+            if region in text:
+                return [_el("orgnTypCd", ORIGIN_DOMESTIC), _el("orgnTypDtlsCd", code)]
+    # Domestic without a region, or a country 11번가's list we do not hold: 기타 + the text itself.
+    return [_el("orgnTypCd", ORIGIN_OTHER), _el("orgnNmVal", text)]
+
+
+def _notice_value(draft: ListingDraft, keys: tuple[str, ...]) -> str:
+    given: dict[str, str] = {}
+    for name, value in draft.notice_fields.items():
+        key = _LABEL_TO_KEY.get(name, name)
+        if str(value or "").strip():
+            given.setdefault(key, str(value).strip())
+    for key in keys:
+        if key in given:
+            return given[key]
+    for key in keys:
+        fallback = _NOTICE_FROM_DRAFT.get(key)
+        value = fallback(draft).strip() if fallback else ""
+        if value:
+            return value
+    return NOTICE_SEE_DETAIL
+
+
+def notice_element(draft: ListingDraft) -> str:
+    """<ProductNotification> for the draft's category; unknown categories use 기타 재화 (see NOTICE_TYPES)."""
+    type_code, items = NOTICE_TYPES.get(draft.notice_category, NOTICE_TYPES["etc"])
+    rows = "".join(
+        f"<item>{_el('code', code)}{_el('name', _notice_value(draft, keys), cdata=True)}</item>" for code, keys in items
+    )
+    return f"<ProductNotification>{_el('type', type_code)}{rows}</ProductNotification>"
+
+
+def cert_elements(certifications: Sequence[dict[str, str]]) -> list[str]:
+    by_group: dict[str, list[tuple[str, str]]] = {group: [] for group in CERT_GROUPS}
+    for cert in certifications:
+        known = CERT_KINDS.get(str(cert.get("kind", "")))
+        if known:
+            by_group[known[0]].append((known[1], str(cert.get("number", "")).strip()))
+    out = []
+    for group in CERT_GROUPS:
+        certs = by_group[group]
+        inner = _el("crtfGrpTypCd", group) + _el("crtfGrpObjClfCd", (CERT_TARGET if certs else CERT_NOT_TARGET)[group])
+        inner += "".join(
+            f"<ProductCert>{_el('certTypeCd', type_code)}{_el('certKey', number)}</ProductCert>"
+            for type_code, number in certs
+        )
+        out.append(f"<ProductCertGroup>{inner}</ProductCertGroup>")
+    return out
+
+
+def _fee_tiers(per_quantity: int, fee: int) -> tuple[str, str, str]:
+    """dlvCnt1 (from), dlvCnt2 (to, one fewer: the last tier is open-ended), dlvCst3 (fee of each tier)
+    for "one fee every ``per_quantity`` items", capped at 10 tiers [S]: beyond 10 boxes the 10th fee holds."""
+    starts = [k * per_quantity + 1 for k in range(MAX_FEE_TIERS)]
+    ends = [(k + 1) * per_quantity for k in range(MAX_FEE_TIERS - 1)]
+    fees = [(k + 1) * fee for k in range(MAX_FEE_TIERS)]
+    join = TIER_SEPARATOR.join
+    return join(map(str, starts)), join(map(str, ends)), join(map(str, fees))
+
+
+def shipping_elements(shipping: ListingShipping) -> list[str]:
+    fee_type = shipping.fee_type
+    out = [_el("dlvCnAreaCd", "01")]  # 전국 [S]
+    if shipping.courier == CourierCode.DIRECT:
+        out.append(_el("dlvWyCd", DLV_WAY_DIRECT))
+    else:
+        out.append(_el("dlvWyCd", DLV_WAY_PARCEL))
+        out.append(_el("dlvEtprsCd", COURIER_TO_ELEVENST.get(shipping.courier)))  # optional [S]; unknown: left out
+    # 11번가's shipping template is the dispatch-deadline one (발송마감 템플릿) [S].
+    out.append(_el("dlvSendCloseTmpltNo", shipping.delivery_template_id or None))
+    if fee_type == ShippingFeeType.FIXED:
+        out += [_el("dlvCstInstBasiCd", FEE_FIXED), _el("dlvCst1", shipping.fee)]
+    elif fee_type == ShippingFeeType.CONDITIONAL:
+        out += [
+            _el("dlvCstInstBasiCd", FEE_CONDITIONAL),
+            _el("dlvCst1", shipping.fee),
+            _el("PrdFrDlvBasiAmt", shipping.free_threshold),
+        ]
+    elif fee_type == ShippingFeeType.PER_QUANTITY and shipping.per_quantity > 1:
+        starts, ends, fees = _fee_tiers(shipping.per_quantity, shipping.fee)
+        out += [_el("dlvCstInstBasiCd", FEE_TIERED), _el("dlvCnt1", starts), _el("dlvCnt2", ends), _el("dlvCst3", fees)]
+    elif fee_type == ShippingFeeType.PER_QUANTITY:
+        out += [_el("dlvCstInstBasiCd", FEE_PER_ITEM), _el("dlvCst4", shipping.fee)]  # [U]
+    else:
+        out.append(_el("dlvCstInstBasiCd", FEE_FREE))
+    # 상품 조건부 무료 cannot be bundled: 11번가 refuses bndlDlvCnYn Y with it [S].
+    out.append(_el("bndlDlvCnYn", "N" if fee_type == ShippingFeeType.CONDITIONAL else "Y"))
+    out.append(_el("dlvCstPayTypCd", "03"))  # 선결제 필수 [S]
+    out += [
+        _el("jejuDlvCst", shipping.jeju_fee),
+        _el("islandDlvCst", shipping.remote_fee),
+        _el("addrSeqOut", shipping.outbound_template_id or None),
+        _el("addrSeqIn", shipping.return_template_id or None),
+        _el("rtngdDlvCst", shipping.return_fee),
+        _el("exchDlvCst", shipping.exchange_fee),
+    ]
+    return out
+
+
+def _option_rows(draft: ListingDraft) -> tuple[tuple[str, ...], list]:
+    names = tuple(name.strip() for name in draft.option_names if name.strip()) or ("옵션",)
+    for option in draft.options:
+        if len(option.values) != len(names):
+            raise ValueError(
+                f"옵션 {option.seller_code}의 옵션값 수({len(option.values)})가 옵션명 수({len(names)})와 다릅니다."
+            )
+    return names, list(draft.options)
+
+
+def _use_yn(option) -> str:
+    # 11번가 takes a zero stock only on an option marked 품절 (useYn N) [S].
+    return "Y" if option.on_sale and option.stock > 0 else "N"
+
+
+def option_elements(draft: ListingDraft, *, update: bool = False) -> list[str]:
+    """The option block (empty for a product without options)."""
+    if not draft.options:
+        return []
+    names, options = _option_rows(draft)
+    out = [_el("optSelectYn", "Y"), _el("txtColCnt", "1")]  # txtColCnt is the fixed value 1 [S]
+    if update:
+        out.append(_el("optUpdateYn", "Y"))  # replace the options on a full update [S]
+    out.append(_el("prdExposeClfCd", "00"))  # 등록순 [S]
+    if len(names) == 1:
+        out.append(_el("colTitle", names[0]))
+        for option in options:
+            out.append(
+                "<ProductOption>"
+                + _el("useYn", _use_yn(option))
+                + _el("colOptPrice", option.extra_price, keep_empty=True)
+                + _el("colValue0", option.values[0])
+                + _el("colCount", max(0, option.stock), keep_empty=True)
+                + _el("colSellerStockCd", option.seller_code)
+                + "</ProductOption>"
+            )
+        return out
+    out.append(_el("optMixYn", "N"))
+    for position, name in enumerate(names):
+        seen: list[str] = []
+        for option in options:
+            if option.values[position] not in seen:
+                seen.append(option.values[position])
+        values = "".join(
+            f"<ProductOption>{_el('colOptPrice', 0, keep_empty=True)}{_el('colValue0', value)}</ProductOption>"
+            for value in seen
+        )
+        out.append(f"<ProductRootOption>{_el('colTitle', name)}{values}</ProductRootOption>")
+    combos = []
+    for option in options:
+        key = MAPPING_KEY_SEPARATOR.join(f"{name}:{value}" for name, value in zip(names, option.values, strict=True))
+        combos.append(
+            "<ProductOption>"
+            + _el("useYn", _use_yn(option))
+            + _el("colOptPrice", option.extra_price, keep_empty=True)
+            + _el("colOptCount", max(0, option.stock), keep_empty=True)
+            + _el("colSellerStockCd", option.seller_code)
+            + _el("optionMappingKey", key)
+            + "</ProductOption>"
+        )
+    out.append(f"<ProductOptionExt>{''.join(combos)}</ProductOptionExt>")
+    return out
+
+
+def _limit_elements(draft: ListingDraft) -> list[str]:
+    """11번가 keeps one purchase limit: a per-buyer limit (over ``extra["purchase_limit_days"]`` days,
+    30 by default, at most 30) wins over a per-order one when a draft has both."""
+    if draft.max_per_person > 0:
+        days = int(draft.extra.get("purchase_limit_days") or MAX_LIMIT_DAYS)
+        return [
+            _el("selLimitTypCd", LIMIT_PER_PERIOD),
+            _el("selLimitQty", draft.max_per_person),
+            _el("townSelLmtDy", min(max(days, 1), MAX_LIMIT_DAYS)),
+        ]
+    if draft.max_per_order > 0:
+        return [_el("selLimitTypCd", LIMIT_PER_ORDER), _el("selLimitQty", draft.max_per_order)]
+    return [_el("selLimitTypCd", LIMIT_NONE)]
+
+
+def _period_elements(draft: ListingDraft, today: date) -> list[str]:
+    if draft.sale_start is None and draft.sale_end is None:
+        return [_el("selTermUseYn", "N")]
+    return [
+        _el("selTermUseYn", "Y"),
+        _el("selPrdClfCd", SALE_PERIOD_DIRECT),
+        _el("aplBgnDy", _day(draft.sale_start or today)),
+        _el("aplEndDy", _day(draft.sale_end) if draft.sale_end else OPEN_SALE_END),
+    ]
+
+
+def _as_detail(draft: ListingDraft) -> str:
+    info, phone = draft.as_info.strip(), draft.as_phone.strip()
+    if info and phone and phone not in info:
+        return f"{info} ({phone})"
+    return info or phone
+
+
+def _return_detail(draft: ListingDraft) -> str:
+    """rtngExchDetail (반품/교환 안내) is required [S]: ``extra["return_exchange_info"]`` or a line
+    written from the fees."""
+    text = str(draft.extra.get("return_exchange_info") or "").strip()
+    if text:
+        return text
+    ship = draft.shipping
+    return f"반품배송비 편도 {ship.return_fee:,}원, 교환배송비 왕복 {ship.exchange_fee:,}원"
+
+
+def listing_draft_to_product_xml(draft: ListingDraft, *, update: bool = False, today: date | None = None) -> str:
+    """The <Product> document of 상품등록 (POST /prodservices/product) or of its full update
+    (PUT /prodservices/product/{prdNo}, ``update=True``: options replaced, emptied images cleared).
+
+    Raises ValueError for a draft no channel could take (option values not matching option names).
+    Channel rules (name bytes, 10-won prices, option limits …) are left to 11번가 to refuse, so the
+    seller sees the channel's own message.
+    """
+    today = today or datetime.now(tz=KST).date()
+    option_block = option_elements(draft, update=update)
+    stock = sum(max(0, option.stock) for option in draft.options) if draft.options else max(0, draft.stock)
+    images = [draft.main_image.url if draft.main_image else None, *(image.url for image in draft.extra_images)]
+    images = (images + [None, None, None])[:4]
+    rmaterial = draft.extra.get("rmaterialTypCd") or (
+        RMATERIAL_SEE_DETAIL if draft.notice_category in FOOD_NOTICE_CATEGORIES else RMATERIAL_NOT_REQUIRED
+    )
+    parts = [
+        _el("selMthdCd", "01"),  # 고정가 판매 [S]
+        _el("dispCtgrNo", draft.category_id),
+        _el("prdTypCd", "01"),  # 일반상품 [S]
+        _el("prdNm", draft.name.strip(), cdata=True),
+        _el("brand", draft.brand.strip() or UNKNOWN_BRAND, cdata=True),
+        _el("rmaterialTypCd", rmaterial),
+        *origin_elements(draft.origin),
+        _el("sellerPrdCd", draft.seller_code),
+        _el("suplDtyfrPrdClfCd", TAX_CODES[draft.tax_type]),
+        _el("prdStatCd", "01"),  # 새상품 [S]
+        _el("minorSelCnYn", "N" if draft.adult_only else "Y"),
+        _el("prdImage01", images[0]),
+        *(_el(f"prdImage0{n}", images[n - 1] or "", keep_empty=update) for n in (2, 3, 4)),
+        _el("htmlDetail", draft.detail_html, cdata=True),
+        *cert_elements(draft.certifications),
+        *_period_elements(draft, today),
+        _el("maktPrc", draft.market_price or None),
+        _el("selPrc", draft.sale_price),
+        *option_block,
+        _el("prdSelQty", stock, keep_empty=True),
+        *_limit_elements(draft),
+        *shipping_elements(draft.shipping),
+        _el("asDetail", _as_detail(draft), cdata=True),
+        _el("rtngExchDetail", _return_detail(draft), cdata=True),
+        _el("dlvClf", "02"),  # 업체배송 [S]
+        notice_element(draft),
+        # Search tags [U]: ProductTag/tagName, at most 10.
+        *(f"<ProductTag>{_el('tagName', tag.strip())}</ProductTag>" for tag in draft.keywords[:10] if tag.strip()),
+    ]
+    return f'<?xml version="1.0" encoding="{DECLARED_CHARSET}"?><Product>{"".join(parts)}</Product>'
+
+
+def search_product_xml(start: int, limit: int, status: str = "") -> str:
+    """<SearchProduct> of the product list (POST /prodmarketservice/prodmarket) [U]: ``start`` is the
+    1-based row to start from, ``limit`` the page size; ``selStatCd`` filters by sale status."""
+    return xml_document("SearchProduct", [("selStatCd", status or None), ("start", start), ("limit", limit)])
+
+
+# -- responses --------------------------------------------------------------------------------
+
+
+def listing_state(code: str) -> tuple[ListingState, list[str]]:
+    """selStatCd → (state, flags); unknown or missing codes give UNKNOWN and a flag, never an error."""
+    state = LISTING_STATUS.get((code or "").strip())
+    if state is None:
+        return ListingState.UNKNOWN, [f"unknown_status:{code}"]
+    return state, []
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(MIX_SEPARATOR)) if text.strip() else ()
+
+
+def map_listing_options(sale_price: int, stock_rows: Iterable[dict[str, Any]]) -> list[ChannelListingOption]:
+    """``ProductStock`` rows of prodmarket/stck → options. prdStckStatCd 01 사용 / 02 품절 [S]."""
+    options = []
+    for row in stock_rows:
+        extra = _int(row.get("addPrc"))
+        options.append(
+            ChannelListingOption(
+                option_id=_s(row, "prdStckNo"),
+                seller_code=_s(row, "sellerStockCd"),
+                values=_split(_s(row, "mixDtlOptNm")),
+                price=sale_price + extra,
+                extra_price=extra,
+                stock=_int(row.get("stckQty")),
+                on_sale=_s(row, "prdStckStatCd") != "02",
+            )
+        )
+    return options
+
+
+def map_channel_listing(product: dict[str, Any], stock_rows: Sequence[dict[str, Any]] | None = None) -> ChannelListing:
+    """A product (a row of the product list or the product read) plus its stock rows → ChannelListing.
+
+    A product without options still has one stock row (its prdStckNo, needed for stock pushes): it is
+    not an option, so ``options`` stays empty and ref carries ``prdStckNo``/``stckQty``.
+    """
+    prd_no = _s(product, "prdNo")
+    status = _s(product, "selStatCd")
+    state, flags = listing_state(status)
+    sale_price = _int(product.get("selPrc"))
+    rows = list(stock_rows or [])
+    ref: dict[str, Any] = {"prdNo": prd_no}
+    if flags:
+        ref["flags"] = flags
+    names: tuple[str, ...] = ()
+    options: list[ChannelListingOption] = []
+    if len(rows) == 1 and not _s(rows[0], "mixOptNm") and not _s(rows[0], "mixDtlOptNm"):
+        ref["prdStckNo"] = _s(rows[0], "prdStckNo")
+        ref["stckQty"] = _int(rows[0].get("stckQty"))
+    elif rows:
+        names = _split(_s(rows[0], "mixOptNm"))
+        options = map_listing_options(sale_price, rows)
+    return ChannelListing(
+        product_id=prd_no,
+        name=_s(product, "prdNm"),
+        seller_code=_s(product, "sellerPrdCd"),
+        state=state,
+        channel_status=status,
+        sale_price=sale_price,
+        market_price=_int(product.get("maktPrc")),
+        category_id=_s(product, "dispCtgrNo"),
+        option_names=names,
+        options=options,
+        ref=ref,
+        raw={"product": dict(product), "stocks": rows},
+    )
+
+
+def option_ids_for(draft: ListingDraft, stock_rows: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """Our seller code → prdStckNo, matched by the seller stock code we sent (colSellerStockCd) and,
+    failing that, by the option values. A product without options maps its own seller code to its
+    single stock row."""
+    rows = list(stock_rows)
+    if not draft.options:
+        return {draft.seller_code: _s(rows[0], "prdStckNo")} if len(rows) == 1 else {}
+    by_code = {_s(row, "sellerStockCd"): _s(row, "prdStckNo") for row in rows if _s(row, "sellerStockCd")}
+    by_values = {_split(_s(row, "mixDtlOptNm")): _s(row, "prdStckNo") for row in rows}
+    found = {}
+    for option in draft.options:
+        option_id = by_code.get(option.seller_code) or by_values.get(tuple(v.strip() for v in option.values))
+        if option_id:
+            found[option.seller_code] = option_id
+    return found
