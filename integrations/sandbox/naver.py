@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import copy
 import hmac
 import itertools
 import re
@@ -126,6 +127,195 @@ DELAY_REASONS = frozenset(
     {"PRODUCT_PREPARE", "CUSTOMER_REQUEST", "CUSTOM_BUILD", "RESERVED_DISPATCH", "OVERSEA_DELIVERY", "ETC"}
 )
 PRODUCT_STATUSES = frozenset({"SALE", "SUSPENSION", "OUTOFSTOCK"})
+
+# Product register / update / search [D: commerce-api-naver/commerce-api docs/2.0.0-RC.js] unless [U].
+ALL_PRODUCT_STATUSES = frozenset(
+    {"WAIT", "SALE", "OUTOFSTOCK", "UNADMISSION", "REJECTION", "SUSPENSION", "CLOSE", "PROHIBITION", "DELETE"}
+)
+DELIVERY_ATTRIBUTE_TYPES = frozenset({"NORMAL", "TODAY", "OPTION_TODAY", "HOPE", "TODAY_ARRIVAL", "DAWN_ARRIVAL"})
+DELIVERY_FEE_TYPES = frozenset({"FREE", "CONDITIONAL_FREE", "PAID", "UNIT_QUANTITY_PAID", "RANGE_QUANTITY_PAID"})
+DELIVERY_FEE_PAY_TYPES = frozenset({"COLLECT", "PREPAID", "COLLECT_OR_PREPAID"})
+TAX_TYPES = frozenset({"TAX", "DUTYFREE", "SMALL"})
+CERTIFICATION_KIND_TYPES = frozenset(
+    {"KC_CERTIFICATION", "CHILD_CERTIFICATION", "GREEN_PRODUCTS", "PARALLEL_IMPORT", "OVERSEAS", "ETC"}
+)
+SEARCH_KEYWORD_TYPES = frozenset(
+    {
+        "CHANNEL_PRODUCT_NO",
+        "PRODUCT_NO",
+        "SELLER_CODE",
+        "PRODUCT_NAME",
+        "MANUFACTURER_NAME",
+        "BRAND_NAME",
+        "MODEL_NAME",
+        "DELIVERY_METHOD_TEMPLATE_ID",
+        "CATEGORY_ID",
+        "ACCOUNT_ID",
+    }
+)
+MAX_SALE_PRICE = 999_999_990
+MAX_STOCK = 99_999_999
+MAX_DELIVERY_FEE = 100_000
+MAX_CLAIM_FEE = 1_000_000
+MAX_PURCHASE_QUANTITY = 10_000
+MAX_OPTIONAL_IMAGES = 9
+MAX_UPLOAD_FILES = 10
+MAX_SEARCH_SIZE = 1000
+MAX_OPTION_GROUPS = 3
+MAX_PRODUCT_NAME = 100  # [U] 상품명 100자
+MAX_OPTION_COMBINATIONS = 500  # [U]
+MAX_OPTION_VALUE = 25  # [U] 옵션값 25자
+MAX_SELLER_TAGS = 10  # [U]
+IMAGE_HOST = "https://shop-phinf.pstatic.net/"
+IMAGE_MAGIC = ((b"\xff\xd8", "jpg"), (b"\x89PNG", "png"), (b"GIF8", "gif"), (b"BM", "bmp"))
+ORIGIN_DIRECT_CODE = "04"  # [U] 기타-직접 입력: content required
+ORIGIN_IMPORTED_PREFIX = "02"  # [U] 수입산: importer required
+SEE_DETAIL = "상세페이지 참조"
+# Notice type → (object key, required fields without the five claim/refund texts, which default to
+# 상품상세 참조) [D]. Boolean fields must be booleans.
+NOTICE_TYPES: dict[str, tuple[str, str]] = {
+    "WEAR": ("wear", "material color size manufacturer caution warrantyPolicy afterServiceDirector"),
+    "SHOES": ("shoes", "material color size manufacturer caution warrantyPolicy afterServiceDirector"),
+    "BAG": ("bag", "type material color size manufacturer caution warrantyPolicy afterServiceDirector"),
+    "FASHION_ITEMS": ("fashionItems", "type material size manufacturer caution warrantyPolicy afterServiceDirector"),
+    "SLEEPING_GEAR": (
+        "sleepingGear",
+        "material color size components manufacturer caution warrantyPolicy afterServiceDirector",
+    ),
+    "FURNITURE": (
+        "furniture",
+        "itemName certificationType color components material manufacturer producer size installedCharge "
+        "warrantyPolicy afterServiceDirector",
+    ),
+    "IMAGE_APPLIANCES": (
+        "imageAppliances",
+        "itemName modelName certificationType manufacturer size additionalCost displaySpecification "
+        "warrantyPolicy afterServiceDirector",
+    ),
+    "HOME_APPLIANCES": (
+        "homeAppliances",
+        "itemName modelName certificationType manufacturer size additionalCost warrantyPolicy afterServiceDirector",
+    ),
+    "SEASON_APPLIANCES": (
+        "seasonAppliances",
+        "itemName modelName certificationType manufacturer size area installedCharge warrantyPolicy "
+        "afterServiceDirector",
+    ),
+    "OFFICE_APPLIANCES": (
+        "officeAppliances",
+        "itemName modelName certificationType manufacturer size specification warrantyPolicy afterServiceDirector",
+    ),
+    "OPTICS_APPLIANCES": (
+        "opticsAppliances",
+        "itemName modelName certificationType manufacturer size weight specification warrantyPolicy "
+        "afterServiceDirector",
+    ),
+    "MICROELECTRONICS": (
+        "microElectronics",
+        "itemName modelName certificationType ratedVoltage powerConsumption manufacturer size weight "
+        "specification warrantyPolicy afterServiceDirector",
+    ),
+    "CELLPHONE": (
+        "cellPhone",
+        "itemName modelName certificationType manufacturer producer size weight telecomType joinProcess "
+        "extraBurden specification warrantyPolicy afterServiceDirector",
+    ),
+    "NAVIGATION": (
+        "navigation",
+        "itemName modelName certificationType ratedVoltage powerConsumption manufacturer size weight "
+        "specification updateCost freeCostPeriod warrantyPolicy afterServiceDirector",
+    ),
+    "CAR_ARTICLES": (
+        "carArticles",
+        "itemName modelName certificationType caution manufacturer size applyModel warrantyPolicy "
+        "roadWorthyCertification afterServiceDirector",
+    ),
+    "MEDICAL_APPLIANCES": (
+        "medicalAppliances",
+        "itemName modelName advertisingCertificationType manufacturer purpose usage caution warrantyPolicy "
+        "afterServiceDirector",
+    ),
+    "KITCHEN_UTENSILS": (
+        "kitchenUtensils",
+        "itemName modelName material component size manufacturer producer warrantyPolicy afterServiceDirector",
+    ),
+    "COSMETIC": (
+        "cosmetic",
+        "capacity specification usage manufacturer producer distributor mainIngredient certificationType caution "
+        "warrantyPolicy customerServicePhoneNumber",
+    ),
+    "JEWELLERY": (
+        "jewellery",
+        "material purity weight manufacturer size caution specification provideWarranty warrantyPolicy "
+        "afterServiceDirector",
+    ),
+    "FOOD": (
+        "food",
+        "foodItem weight amount size producer productComposition keep adCaution customerServicePhoneNumber",
+    ),
+    "GENERAL_FOOD": (
+        "generalFood",
+        "productName foodType producer location weight amount ingredients geneticallyModified "
+        "consumerSafetyCaution importDeclarationCheck customerServicePhoneNumber",
+    ),
+    "DIET_FOOD": (
+        "dietFood",
+        "productName foodType producer location weight amount ingredients nutritionFacts specification "
+        "cautionAndSideEffect nonMedicinalUsesMessage geneticallyModified importDeclarationCheck "
+        "consumerSafetyCaution storageMethod customerServicePhoneNumber",
+    ),
+    "KIDS": (
+        "kids",
+        "itemName modelName certificationType size weight color material recommendedAge manufacturer caution "
+        "warrantyPolicy afterServiceDirector",
+    ),
+    "MUSICAL_INSTRUMENT": (
+        "musicalInstrument",
+        "itemName modelName size color material components manufacturer detailContent warrantyPolicy "
+        "afterServiceDirector",
+    ),
+    "SPORTS_EQUIPMENT": (
+        "sportsEquipment",
+        "itemName modelName certificationType size weight color material components manufacturer detailContent "
+        "warrantyPolicy afterServiceDirector",
+    ),
+    "BOOKS": ("books", "title author publisher size pages description"),
+    "RENTAL_ETC": (
+        "rentalEtc",
+        "itemName modelName payingForLossOrDamage refundPolicyForCancel customerServicePhoneNumber",
+    ),
+    "DIGITAL_CONTENTS": (
+        "digitalContents",
+        "producer termsOfUse usePeriod medium requirement cancelationPolicy customerServicePhoneNumber",
+    ),
+    "GIFT_CARD": ("giftCard", "issuer termsOfUse refundPolicy customerServicePhoneNumber"),
+    "MOBILE_COUPON": (
+        "mobileCoupon",
+        "issuer usableCondition usableStore cancelationPolicy customerServicePhoneNumber",
+    ),
+    "MOVIE_SHOW": (
+        "movieShow",
+        "sponsor actor rating showTime showPlace cancelationCondition cancelationPolicy customerServicePhoneNumber",
+    ),
+    "ETC_SERVICE": (
+        "etcService",
+        "serviceProvider certificateDetails usableCondition cancelationStandard cancelationPolicy "
+        "customerServicePhoneNumber",
+    ),
+    "BIOCHEMISTRY": (
+        "biochemistry",
+        "productName dosageForm weight effect producer manufacturer childProtection chemicals caution "
+        "safeCriterionNo customerServicePhoneNumber",
+    ),
+    "BIOCIDAL": (
+        "biocidal",
+        "productName weight effect rangeOfUse producer manufacturer childProtection harmfulChemicalSubstance "
+        "maleficence caution approvalNumber customerServicePhoneNumber",
+    ),
+    "ETC": ("etc", "itemName modelName manufacturer"),
+}
+NOTICE_BOOLEAN_FIELDS = frozenset({"geneticallyModified", "importDeclarationCheck", "importDeclaration"})
+SEED_CATEGORIES = ("50002334", "50000152", "50000830", "50001412", "50006606")  # [U] plausible leaf ids
 ADDRESS_TYPES = frozenset({"RELEASE", "REFUND_OR_EXCHANGE"})
 SETTLE_PERIOD_FIELDS = {
     "SETTLE_CASEBYCASE_SETTLE_SCHEDULE_DATE": "settleExpectDate",
@@ -263,21 +453,30 @@ class NaverSandbox(SandboxApp):
         self.addressbooks: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.settlements: list[dict[str, Any]] = []
         self.products: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.uploaded_images: list[str] = []
+        self._origin_numbers = itertools.count(7_100_000_001)
+        self._option_numbers = itertools.count(71_000_000_001)
         super().__init__(faults=faults, clock=clock, seed=seed)
         self._seed_catalog()
         self._seed_addressbooks()
 
     # -- setup -----------------------------------------------------------------------------------
     def _seed_catalog(self) -> None:
-        for product in fake.catalog("NV-", 5_000_000):
+        seeded_at = iso(self._now())
+        for index, product in enumerate(fake.catalog("NV-", 5_000_000)):
             base = min(option.price for option in product.options)
-            self.products[product.product_id] = {
+            record = {
                 "originProductNo": product.product_id,
                 "channelProductNo": str(8_100_000_000 + int(product.product_id)),
                 "name": product.name,
                 "sellerManagementCode": product.seller_code,
                 "statusType": "SALE",
                 "salePrice": base,
+                "stockQuantity": 0,
+                "categoryId": SEED_CATEGORIES[index % len(SEED_CATEGORIES)],
+                "groupNames": {"optionGroupName1": "옵션"},
+                "regDate": seeded_at,
+                "modifiedDate": seeded_at,
                 "options": OrderedDict(
                     (
                         option.option_id,
@@ -293,9 +492,67 @@ class NaverSandbox(SandboxApp):
                     for option in product.options
                 ),
             }
+            record["body"] = self._seed_body(record)
+            record["channel"] = {"naverShoppingRegistration": True, "channelProductDisplayStatusType": "ON"}
+            self.products[product.product_id] = record
+        self._refresh_orderable()
+
+    def _refresh_orderable(self) -> None:
+        """(origin product, option id) pairs the order generator picks from: every option of every product."""
         self._all_options = [
             (origin, option_id) for origin, product in self.products.items() for option_id in product["options"]
         ]
+
+    @staticmethod
+    def _seed_body(record: dict[str, Any]) -> dict[str, Any]:
+        """A registered-looking originProduct for a seeded catalogue product (what GET answers with)."""
+        return {
+            "statusType": record["statusType"],
+            "saleType": "NEW",
+            "leafCategoryId": record["categoryId"],
+            "name": record["name"],
+            "images": {"representativeImage": {"url": f"{IMAGE_HOST}sandbox/{record['originProductNo']}/main.jpg"}},
+            "detailContent": f"<p>{record['name']}</p>",
+            "salePrice": record["salePrice"],
+            "stockQuantity": 0,
+            "deliveryInfo": {
+                "deliveryType": "DELIVERY",
+                "deliveryAttributeType": "NORMAL",
+                "deliveryCompany": "CJGLS",
+                "deliveryFee": {
+                    "deliveryFeeType": "CONDITIONAL_FREE",
+                    "baseFee": 3000,
+                    "freeConditionalAmount": 30000,
+                    "deliveryFeePayType": "PREPAID",
+                },
+                "claimDeliveryInfo": {
+                    "returnDeliveryFee": 3000,
+                    "exchangeDeliveryFee": 6000,
+                    "shippingAddressId": 100001,
+                    "returnAddressId": 100002,
+                },
+            },
+            "detailAttribute": {
+                "afterServiceInfo": {
+                    "afterServiceTelephoneNumber": "031-123-4567",
+                    "afterServiceGuideContent": SEE_DETAIL,
+                },
+                "originAreaInfo": {"originAreaCode": "00", "plural": False},
+                "sellerCodeInfo": {"sellerManagementCode": record["sellerManagementCode"]},
+                "taxType": "TAX",
+                "minorPurchasable": True,
+                "productInfoProvidedNotice": {
+                    "productInfoProvidedNoticeType": "ETC",
+                    "etc": {
+                        "itemName": record["name"],
+                        "modelName": SEE_DETAIL,
+                        "manufacturer": SEE_DETAIL,
+                        "afterServiceDirector": "031-123-4567",
+                    },
+                },
+            },
+            "customerBenefit": {},
+        }
 
     def _seed_addressbooks(self) -> None:
         for number, name, kind in ((100001, "본사 물류센터", "RELEASE"), (100002, "반품 센터", "REFUND_OR_EXCHANGE")):
@@ -330,6 +587,10 @@ class NaverSandbox(SandboxApp):
         add("POST", "/v1/pay-merchant/inquiries/{inquiryNo}/answer", self.answer_inquiry)
         add("PUT", "/v1/pay-merchant/inquiries/{inquiryNo}/answer/{answerContentId}", self.edit_inquiry_answer)
         add("GET", "/v2/products/origin-products/{originProductNo}", self.origin_product)
+        add("PUT", "/v2/products/origin-products/{originProductNo}", self.update_product)
+        add("POST", "/v2/products", self.register_product)
+        add("POST", "/v1/products/search", self.search_products)
+        add("POST", "/v1/product-images/upload", self.upload_images)
         add("PUT", "/v1/products/origin-products/{originProductNo}/option-stock", self.option_stock)
         add("PUT", "/v1/products/origin-products/{originProductNo}/change-status", self.change_status)
         add("GET", "/v1/seller/addressbooks-for-page", self.list_addressbooks)
@@ -390,7 +651,9 @@ class NaverSandbox(SandboxApp):
     def _record(self, request: Request) -> dict[str, Any]:
         payload: Any = None
         if request.body:
-            if "json" in request.header("content-type"):
+            if "multipart/" in request.header("content-type"):
+                payload = {"multipart_bytes": len(request.body)}
+            elif "json" in request.header("content-type"):
                 try:
                     payload = request.json()
                 except ValueError:
@@ -587,7 +850,7 @@ class NaverSandbox(SandboxApp):
                 channel_no=product["channelProductNo"],
                 option_id=option_id,
                 product_name=product["name"],
-                option_name=f"옵션: {option['optionName1']}",
+                option_name=self._option_label(product, option),
                 option_code=option["sellerManagerCode"],
                 product_code=product["sellerManagementCode"],
                 quantity=quantity,
@@ -846,6 +1109,7 @@ class NaverSandbox(SandboxApp):
                 "unanswered": sum(not item["answered"] for item in self.qnas + self.inquiries),
             },
             "settlement_cases": len(self.settlements),
+            "products": len(self.products),
             "tokens": len(self.tokens),
         }
 
@@ -1275,37 +1539,644 @@ class NaverSandbox(SandboxApp):
     def _product_error(self, status: int, code: str, message: str, inputs: list[dict[str, str]] | None = None):
         return json_response(status, self._error_body(code, message, inputs))
 
+    # Stored product record (seeded or registered): originProductNo, channelProductNo, name,
+    # sellerManagementCode, statusType, salePrice, stockQuantity (without options), categoryId,
+    # groupNames, options {id: optionCombination}, body (the originProduct as last sent), channel
+    # (smartstoreChannelProduct as last sent), regDate, modifiedDate. Pushes change the live fields;
+    # GET renders the body with them laid over it.
+
+    @staticmethod
+    def _option_label(product: dict[str, Any], option: dict[str, Any]) -> str:
+        """productOption of an order line, e.g. "색상: 화이트 / 사이즈: M" [U: Naver's exact format]."""
+        names = product.get("groupNames") or {}
+        parts = []
+        for index in range(1, MAX_OPTION_GROUPS + 1):
+            value = option.get(f"optionName{index}")
+            if value:
+                parts.append(f"{names.get(f'optionGroupName{index}') or '옵션'}: {value}")
+        return " / ".join(parts)
+
+    @staticmethod
+    def _product_stock(product: dict[str, Any]) -> int:
+        if product["options"]:
+            return sum(option["stockQuantity"] for option in product["options"].values() if option["usable"])
+        return int(product.get("stockQuantity") or 0)
+
+    def _render_product(self, product: dict[str, Any]) -> dict[str, Any]:
+        body = copy.deepcopy(product.get("body") or {})
+        body.update(
+            {
+                "statusType": product["statusType"],
+                "name": product["name"],
+                "salePrice": product["salePrice"],
+                "stockQuantity": self._product_stock(product),
+                "leafCategoryId": product["categoryId"],
+            }
+        )
+        attribute = body.setdefault("detailAttribute", {})
+        codes = attribute.setdefault("sellerCodeInfo", {})
+        codes["sellerManagementCode"] = product["sellerManagementCode"]
+        if product["options"]:
+            info = attribute.setdefault("optionInfo", {})
+            info["optionCombinationGroupNames"] = dict(product["groupNames"])
+            info["optionCombinations"] = [dict(option) for option in product["options"].values()]
+            info["useStockManagement"] = True
+        else:
+            attribute.pop("optionInfo", None)
+        channel = {**(product.get("channel") or {}), "channelProductNo": int(product["channelProductNo"])}
+        return {"originProduct": body, "smartstoreChannelProduct": channel}
+
     def origin_product(self, request: Request, originProductNo: str) -> Response:  # noqa: N803
         product = self.products.get(originProductNo)
         if product is None:
             return self._product_error(404, "NOT_FOUND", "상품이 존재하지 않습니다.")
+        return json_response(200, self._render_product(product))
+
+    # -- product register / update -----------------------------------------------------------------
+    @staticmethod
+    def _is_int(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    @staticmethod
+    def _text(value: Any) -> str:
+        return value.strip() if isinstance(value, str) else ""
+
+    def _product_errors(
+        self, body: Any, *, creating: bool, product: dict[str, Any] | None = None
+    ) -> list[dict[str, str]]:
+        """Naver's checks on a register / full-update body, as invalidInputs rows."""
+        errors: list[dict[str, str]] = []
+
+        def bad(name: str, kind: str, message: str) -> None:
+            errors.append({"name": name, "type": kind, "message": message})
+
+        if not isinstance(body, dict):
+            bad("body", "NotNull", "요청 본문이 없습니다.")
+            return errors
+        origin = body.get("originProduct")
+        if not isinstance(origin, dict):
+            bad("originProduct", "NotNull", "원상품 정보(originProduct)는 필수입니다.")
+            return errors
+        channel = body.get("smartstoreChannelProduct")
+        if not isinstance(channel, dict):
+            bad("smartstoreChannelProduct", "NotNull", "스마트스토어 채널 상품 정보는 필수입니다.")
+        else:
+            if channel.get("channelProductDisplayStatusType") not in ("ON", "SUSPENSION"):
+                bad(
+                    "smartstoreChannelProduct.channelProductDisplayStatusType",
+                    "Enum",
+                    "전시 상태는 ON, SUSPENSION만 입력할 수 있습니다.",
+                )
+            if not isinstance(channel.get("naverShoppingRegistration"), bool):
+                bad(
+                    "smartstoreChannelProduct.naverShoppingRegistration",
+                    "NotNull",
+                    "네이버쇼핑 등록 여부는 필수입니다.",
+                )
+
+        o = "originProduct"
+        status = origin.get("statusType")
+        if creating and status != "SALE":
+            bad(f"{o}.statusType", "Enum", "상품 등록 시 판매 상태는 SALE만 입력할 수 있습니다.")
+        elif not creating and status not in ("SALE", "SUSPENSION"):
+            bad(f"{o}.statusType", "Enum", "상품 수정 시 판매 상태는 SALE, SUSPENSION만 입력할 수 있습니다.")
+        if origin.get("saleType", "NEW") not in ("NEW", "OLD"):
+            bad(f"{o}.saleType", "Enum", "판매 유형은 NEW, OLD입니다.")
+        category = origin.get("leafCategoryId")
+        if category in (None, ""):
+            if creating:
+                bad(f"{o}.leafCategoryId", "NotBlank", "리프 카테고리 ID는 필수입니다.")
+        elif not str(category).isdigit():
+            bad(f"{o}.leafCategoryId", "NotExist", "존재하지 않는 카테고리입니다.")
+        name = self._text(origin.get("name"))
+        if not name:
+            bad(f"{o}.name", "NotBlank", "상품명을 입력하세요.")
+        elif len(name) > MAX_PRODUCT_NAME:
+            bad(f"{o}.name", "Size", f"상품명은 {MAX_PRODUCT_NAME}자까지 입력할 수 있습니다.")
+        if creating and not self._text(origin.get("detailContent")):
+            bad(f"{o}.detailContent", "NotBlank", "상품 상세 정보를 입력하세요.")
+        self._image_errors(origin.get("images"), bad)
+        price = origin.get("salePrice")
+        price_ok = self._is_int(price) and 10 <= price <= MAX_SALE_PRICE
+        if not price_ok:
+            bad(f"{o}.salePrice", "Range", "판매가는 10원 이상 999,999,990원 이하입니다.")
+        elif price % 10:
+            bad(f"{o}.salePrice", "Unit", "판매가는 10원 단위로 입력하세요.")  # [U]
+        stock = origin.get("stockQuantity")
+        if stock is None:
+            if creating:
+                bad(f"{o}.stockQuantity", "NotNull", "재고 수량은 필수입니다.")
+        elif not self._is_int(stock) or not 0 <= stock <= MAX_STOCK:
+            bad(f"{o}.stockQuantity", "Range", "재고 수량은 0~99,999,999입니다.")
+        start, end = origin.get("saleStartDate"), origin.get("saleEndDate")
+        starts, ends = parse_iso(start) if start else None, parse_iso(end) if end else None
+        if start and (starts is None or starts.astimezone(KST).minute != 0 or starts.second):
+            bad(f"{o}.saleStartDate", "Pattern", "판매 시작 일시는 매 시각 00분으로만 설정할 수 있습니다.")
+        if end and (ends is None or ends.astimezone(KST).minute != 59):
+            bad(f"{o}.saleEndDate", "Pattern", "판매 종료 일시는 매 시각 59분으로만 설정할 수 있습니다.")
+        if starts and ends and ends <= starts:
+            bad(f"{o}.saleEndDate", "Range", "판매 종료 일시는 판매 시작 일시 이후여야 합니다.")
+        elif ends and ends <= self._now():
+            bad(f"{o}.saleEndDate", "Range", "판매 종료 일시가 지났습니다.")
+        if origin.get("deliveryInfo") is not None:
+            self._delivery_errors(origin["deliveryInfo"], bad)
+        attribute = origin.get("detailAttribute")
+        if not isinstance(attribute, dict):
+            bad(f"{o}.detailAttribute", "NotNull", "원상품 상세 속성은 필수입니다.")
+        else:
+            self._attribute_errors(attribute, creating, price if price_ok else None, product, bad)
+        if origin.get("customerBenefit") is not None and not isinstance(origin["customerBenefit"], dict):
+            bad(f"{o}.customerBenefit", "Type", "고객 혜택 정보 형식이 올바르지 않습니다.")
+        return errors
+
+    def _image_errors(self, images: Any, bad) -> None:
+        name = "originProduct.images"
+        if not isinstance(images, dict) or not isinstance(images.get("representativeImage"), dict):
+            bad(f"{name}.representativeImage", "NotNull", "대표 이미지는 필수입니다.")
+            return
+        urls = [(f"{name}.representativeImage.url", images["representativeImage"].get("url"))]
+        optional = images.get("optionalImages") or []
+        if not isinstance(optional, list) or len(optional) > MAX_OPTIONAL_IMAGES:
+            bad(f"{name}.optionalImages", "Size", f"추가 이미지는 최대 {MAX_OPTIONAL_IMAGES}개입니다.")
+            optional = []
+        urls += [
+            (f"{name}.optionalImages[{index}].url", (item or {}).get("url")) for index, item in enumerate(optional)
+        ]
+        for field_name, url in urls:
+            # [U] Naver wants URLs its upload API gave back; the sandbox checks the image host.
+            if not isinstance(url, str) or not url.startswith(IMAGE_HOST):
+                bad(field_name, "Pattern", "이미지 URL은 상품 이미지 등록 API로 업로드한 URL이어야 합니다.")
+
+    def _delivery_errors(self, info: Any, bad) -> None:
+        d = "originProduct.deliveryInfo"
+        if not isinstance(info, dict):
+            bad(d, "Type", "배송 정보 형식이 올바르지 않습니다.")
+            return
+        delivery_type = info.get("deliveryType")
+        if delivery_type not in ("DELIVERY", "DIRECT"):
+            bad(f"{d}.deliveryType", "Enum", "배송 방법은 DELIVERY, DIRECT입니다.")
+        if info.get("deliveryAttributeType") not in DELIVERY_ATTRIBUTE_TYPES:
+            bad(f"{d}.deliveryAttributeType", "Enum", "배송 속성 타입이 올바르지 않습니다.")
+        if delivery_type == "DELIVERY":
+            company = info.get("deliveryCompany")
+            if not company:
+                bad(f"{d}.deliveryCompany", "NotBlank", "택배 배송인 경우 택배사는 필수입니다.")
+            elif company not in DELIVERY_COMPANIES:
+                bad(f"{d}.deliveryCompany", "NotExist", "유효하지 않은 택배사입니다.")
+        fee = info.get("deliveryFee")
+        if not isinstance(fee, dict):
+            bad(f"{d}.deliveryFee", "NotNull", "배송비 정보는 필수입니다.")
+        else:
+            fee_type = fee.get("deliveryFeeType", "FREE")
+            if fee_type not in DELIVERY_FEE_TYPES:
+                bad(f"{d}.deliveryFee.deliveryFeeType", "Enum", "배송비 타입이 올바르지 않습니다.")
+            base = fee.get("baseFee", 0)
+            if not self._is_int(base) or not 0 <= base <= MAX_DELIVERY_FEE:
+                bad(f"{d}.deliveryFee.baseFee", "Range", "기본 배송비는 0~100,000원입니다.")
+            elif fee_type in ("PAID", "CONDITIONAL_FREE", "UNIT_QUANTITY_PAID", "RANGE_QUANTITY_PAID") and base <= 0:
+                bad(f"{d}.deliveryFee.baseFee", "Range", "유료 배송인 경우 기본 배송비를 입력하세요.")
+            if fee_type == "CONDITIONAL_FREE":
+                amount = fee.get("freeConditionalAmount")
+                if not self._is_int(amount) or not 1 <= amount <= MAX_SALE_PRICE:
+                    bad(
+                        f"{d}.deliveryFee.freeConditionalAmount",
+                        "Range",
+                        "조건부 무료인 경우 무료 조건 금액을 입력하세요.",
+                    )
+            if fee_type == "UNIT_QUANTITY_PAID":
+                repeat = fee.get("repeatQuantity")
+                if not self._is_int(repeat) or repeat < 1:
+                    bad(f"{d}.deliveryFee.repeatQuantity", "Range", "수량별 부과인 경우 반복 부과 수량을 입력하세요.")
+            if fee_type == "RANGE_QUANTITY_PAID":
+                for key in ("secondBaseQuantity", "secondExtraFee"):
+                    if not self._is_int(fee.get(key)):
+                        bad(
+                            f"{d}.deliveryFee.{key}",
+                            "NotNull",
+                            "구간별 부과인 경우 2구간 수량과 추가 배송비는 필수입니다.",
+                        )
+            pay_type = fee.get("deliveryFeePayType")
+            if pay_type is not None and pay_type not in DELIVERY_FEE_PAY_TYPES:
+                bad(f"{d}.deliveryFee.deliveryFeePayType", "Enum", "배송비 결제 방식이 올바르지 않습니다.")
+            area = fee.get("deliveryFeeByArea")
+            if area is not None:
+                a = f"{d}.deliveryFee.deliveryFeeByArea"
+                area = area if isinstance(area, dict) else {}
+                area_type = area.get("deliveryAreaType")
+                if area_type not in ("AREA_2", "AREA_3"):
+                    bad(f"{a}.deliveryAreaType", "Enum", "지역별 추가 배송비 권역은 AREA_2, AREA_3입니다.")
+                extra2 = area.get("area2extraFee", 0)
+                if not self._is_int(extra2) or not 0 <= extra2 <= MAX_DELIVERY_FEE:
+                    bad(f"{a}.area2extraFee", "Range", "2권역 추가 배송비는 0~100,000원입니다.")
+                extra3 = area.get("area3extraFee")
+                if area_type == "AREA_3" and (not self._is_int(extra3) or not 0 <= extra3 <= MAX_DELIVERY_FEE):
+                    bad(f"{a}.area3extraFee", "Range", "3권역인 경우 3권역 추가 배송비(0~100,000원)는 필수입니다.")
+        claim = info.get("claimDeliveryInfo")
+        if not isinstance(claim, dict):
+            bad(f"{d}.claimDeliveryInfo", "NotNull", "반품/교환 정보는 필수입니다.")
+            return
+        for key, label in (("returnDeliveryFee", "반품 배송비"), ("exchangeDeliveryFee", "교환 배송비")):
+            value = claim.get(key)
+            if not self._is_int(value) or not 0 <= value <= MAX_CLAIM_FEE:
+                bad(f"{d}.claimDeliveryInfo.{key}", "Range", f"{label}는 0~1,000,000원입니다.")
+        for key, kind in (("shippingAddressId", "RELEASE"), ("returnAddressId", "REFUND_OR_EXCHANGE")):
+            if claim.get(key) is None:
+                continue
+            book = self.addressbooks.get(str(claim[key]))
+            if book is None or book["addressType"] != kind:
+                bad(f"{d}.claimDeliveryInfo.{key}", "NotExist", "판매자 주소록에 없는 주소입니다.")
+
+    def _attribute_errors(self, attribute: dict[str, Any], creating: bool, price: int | None, product, bad) -> None:
+        a = "originProduct.detailAttribute"
+        service = attribute.get("afterServiceInfo")
+        if not isinstance(service, dict):
+            bad(f"{a}.afterServiceInfo", "NotNull", "A/S 정보는 필수입니다.")
+        else:
+            if not self._text(service.get("afterServiceTelephoneNumber")):
+                bad(f"{a}.afterServiceInfo.afterServiceTelephoneNumber", "NotBlank", "A/S 전화번호를 입력하세요.")
+            if not self._text(service.get("afterServiceGuideContent")):
+                bad(f"{a}.afterServiceInfo.afterServiceGuideContent", "NotBlank", "A/S 안내를 입력하세요.")
+        if not isinstance(attribute.get("minorPurchasable"), bool):
+            bad(f"{a}.minorPurchasable", "NotNull", "미성년자 구매 가능 여부는 필수입니다.")
+        area = attribute.get("originAreaInfo")
+        code = str((area or {}).get("originAreaCode") or "") if isinstance(area, dict) else ""
+        if not code:
+            bad(f"{a}.originAreaInfo.originAreaCode", "NotBlank", "원산지 정보는 필수입니다.")
+        elif code == ORIGIN_DIRECT_CODE and not self._text(area.get("content")):
+            bad(f"{a}.originAreaInfo.content", "NotBlank", "원산지를 직접 입력하는 경우 원산지 표시 내용은 필수입니다.")
+        elif code.startswith(ORIGIN_IMPORTED_PREFIX) and not self._text(area.get("importer")):
+            bad(f"{a}.originAreaInfo.importer", "NotBlank", "수입산인 경우 수입사명은 필수입니다.")
+        if attribute.get("taxType") is not None and attribute["taxType"] not in TAX_TYPES:
+            bad(f"{a}.taxType", "Enum", "부가가치세 타입은 TAX, DUTYFREE, SMALL입니다.")
+        quantity = attribute.get("purchaseQuantityInfo")
+        if isinstance(quantity, dict):
+            for key in ("minPurchaseQuantity", "maxPurchaseQuantityPerId", "maxPurchaseQuantityPerOrder"):
+                value = quantity.get(key)
+                if value is not None and (not self._is_int(value) or not 1 <= value <= MAX_PURCHASE_QUANTITY):
+                    bad(f"{a}.purchaseQuantityInfo.{key}", "Range", "구매 수량은 1~10,000개입니다.")
+        self._option_errors(attribute.get("optionInfo"), price, product, bad)
+        notice = attribute.get("productInfoProvidedNotice")
+        if notice is None:
+            if creating or not (product or {}).get("body", {}).get("detailAttribute", {}).get(
+                "productInfoProvidedNotice"
+            ):
+                bad(f"{a}.productInfoProvidedNotice", "NotNull", "상품정보제공고시는 필수입니다.")
+        else:
+            self._notice_errors(notice, bad)
+        certifications = attribute.get("productCertificationInfos")
+        if certifications is not None:
+            if not isinstance(certifications, list):
+                certifications = [None]
+            for index, row in enumerate(certifications):
+                c = f"{a}.productCertificationInfos[{index}]"
+                row = row if isinstance(row, dict) else {}
+                if not self._is_int(row.get("certificationInfoId")):
+                    bad(f"{c}.certificationInfoId", "NotNull", "인증 유형 ID는 필수입니다.")
+                kind = row.get("certificationKindType")
+                if kind is not None and kind not in CERTIFICATION_KIND_TYPES:
+                    bad(f"{c}.certificationKindType", "Enum", "인증 정보 종류 코드가 올바르지 않습니다.")
+        tags = ((attribute.get("seoInfo") or {}) if isinstance(attribute.get("seoInfo"), dict) else {}).get(
+            "sellerTags"
+        )
+        if isinstance(tags, list) and len(tags) > MAX_SELLER_TAGS:
+            bad(f"{a}.seoInfo.sellerTags", "Size", f"판매자 입력 태그는 {MAX_SELLER_TAGS}개까지입니다.")
+
+    def _option_errors(self, info: Any, price: int | None, product: dict[str, Any] | None, bad) -> None:
+        if info is None:
+            return
+        i = "originProduct.detailAttribute.optionInfo"
+        if not isinstance(info, dict):
+            bad(i, "Type", "옵션 정보 형식이 올바르지 않습니다.")
+            return
+        combinations = info.get("optionCombinations")
+        if combinations is None:
+            return
+        if not isinstance(combinations, list) or not combinations:
+            bad(f"{i}.optionCombinations", "Size", "조합형 옵션을 1개 이상 입력하세요.")
+            return
+        names = info.get("optionCombinationGroupNames")
+        names = names if isinstance(names, dict) else {}
+        if not self._text(names.get("optionGroupName1")):
+            bad(f"{i}.optionCombinationGroupNames.optionGroupName1", "NotBlank", "조합형 옵션명 1은 필수입니다.")
+        extra_groups = [
+            key
+            for key, value in names.items()
+            if value and key not in {f"optionGroupName{n}" for n in range(1, MAX_OPTION_GROUPS + 1)}
+        ]
+        if extra_groups:
+            # [U] the spec says optionGroupName4 is ignored for 조합형; refused here so nothing is dropped silently.
+            bad(f"{i}.optionCombinationGroupNames", "Size", "조합형 옵션명은 최대 3개까지 입력할 수 있습니다.")
+        groups = 0
+        while groups < MAX_OPTION_GROUPS and self._text(names.get(f"optionGroupName{groups + 1}")):
+            groups += 1
+        if len(combinations) > MAX_OPTION_COMBINATIONS:
+            bad(f"{i}.optionCombinations", "Size", f"조합형 옵션은 최대 {MAX_OPTION_COMBINATIONS}개입니다.")
+        known_ids = {str(option_id) for option_id in ((product or {}).get("options") or {})}
+        seen: set[tuple[str, ...]] = set()
+        zero_price = price_refused = False
+        for index, combination in enumerate(combinations):
+            c = f"{i}.optionCombinations[{index}]"
+            if not isinstance(combination, dict):
+                bad(c, "Type", "조합형 옵션 형식이 올바르지 않습니다.")
+                continue
+            values = tuple(self._text(combination.get(f"optionName{n}")) for n in range(1, max(groups, 1) + 1))
+            for n, value in enumerate(values, 1):
+                if not value:
+                    bad(f"{c}.optionName{n}", "NotBlank", "옵션값을 입력하세요.")
+                elif len(value) > MAX_OPTION_VALUE:
+                    bad(f"{c}.optionName{n}", "Size", f"옵션값은 {MAX_OPTION_VALUE}자까지 입력할 수 있습니다.")
+            if any(combination.get(f"optionName{n}") for n in range(max(groups, 1) + 1, 5)):
+                bad(c, "Size", "옵션명 수보다 많은 옵션값을 입력했습니다.")
+            if all(values):
+                if values in seen:
+                    bad(c, "Duplicate", f"중복된 옵션입니다: {' / '.join(values)}")
+                seen.add(values)
+            stock = combination.get("stockQuantity", 0)
+            if not self._is_int(stock) or not 0 <= stock <= MAX_STOCK:
+                bad(f"{c}.stockQuantity", "Range", "재고 수량은 0~99,999,999입니다.")
+            extra = combination.get("price", 0)
+            price_refused = price_refused or not self._is_int(extra) or bool(extra % 10)
+            if not self._is_int(extra):
+                bad(f"{c}.price", "Type", "옵션가는 숫자입니다.")
+            elif extra % 10:
+                bad(f"{c}.price", "Unit", "옵션가는 10원 단위로 입력하세요.")  # [U]
+            elif price is not None and not self._surcharge_ok(price, extra):
+                price_refused = True
+                bad(f"{c}.price", "Range", "옵션가가 허용 범위를 벗어났습니다.")
+            elif extra == 0:
+                zero_price = True
+            if combination.get("usable") is not None and not isinstance(combination["usable"], bool):
+                bad(f"{c}.usable", "Type", "true/false")
+            option_id = combination.get("id")
+            if option_id is not None and str(option_id) not in known_ids:
+                bad(f"{c}.id", "NotExist", f"옵션 {option_id}이(가) 이 상품에 없습니다.")
+        if not zero_price and not price_refused:
+            # [U] Naver's seller centre asks for at least one option priced at the sale price itself.
+            bad(f"{i}.optionCombinations", "Range", "옵션가가 0원인 옵션이 1개 이상 있어야 합니다.")
+
+    def _notice_errors(self, notice: Any, bad) -> None:
+        n = "originProduct.detailAttribute.productInfoProvidedNotice"
+        notice = notice if isinstance(notice, dict) else {}
+        notice_type = notice.get("productInfoProvidedNoticeType")
+        if notice_type not in NOTICE_TYPES:
+            bad(f"{n}.productInfoProvidedNoticeType", "Enum", "상품정보제공고시 타입이 올바르지 않습니다.")
+            return
+        key, required = NOTICE_TYPES[notice_type]
+        fields = notice.get(key)
+        if not isinstance(fields, dict):
+            bad(f"{n}.{key}", "NotNull", f"{notice_type} 상품정보제공고시({key})를 입력하세요.")
+            return
+        for field_name in required.split():
+            value = fields.get(field_name)
+            if field_name in NOTICE_BOOLEAN_FIELDS:
+                if not isinstance(value, bool):
+                    bad(f"{n}.{key}.{field_name}", "NotNull", "true/false로 입력하세요.")
+            elif not self._text(value):
+                bad(f"{n}.{key}.{field_name}", "NotBlank", "상품정보제공고시 필수 항목입니다.")
+
+    def _product_refusal(self, errors: list[dict[str, str]]) -> Response:
+        return self._product_error(400, "BAD_REQUEST", "잘못된 요청입니다.", errors)
+
+    def _store_options(self, product: dict[str, Any], info: dict[str, Any] | None) -> None:
+        """Options as sent: a combination with id keeps it, one without gets a new id; the rest go."""
+        options: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        names = {}
+        for combination in (info or {}).get("optionCombinations") or []:
+            option_id = str(combination.get("id") or next(self._option_numbers))
+            option = {"id": int(option_id)}
+            for n in range(1, MAX_OPTION_GROUPS + 1):
+                if combination.get(f"optionName{n}"):
+                    option[f"optionName{n}"] = str(combination[f"optionName{n}"]).strip()
+            option.update(
+                {
+                    "stockQuantity": int(combination.get("stockQuantity") or 0),
+                    "price": int(combination.get("price") or 0),
+                    "sellerManagerCode": str(combination.get("sellerManagerCode") or ""),
+                    "usable": combination.get("usable") is not False,
+                }
+            )
+            options[option_id] = option
+        if options:
+            names = {
+                key: str(value).strip()
+                for key, value in ((info or {}).get("optionCombinationGroupNames") or {}).items()
+                if value
+            }
+        product["options"] = options
+        product["groupNames"] = names
+
+    def _apply_product(self, product: dict[str, Any], body: dict[str, Any], *, creating: bool) -> None:
+        origin = copy.deepcopy(body["originProduct"])
+        attribute = origin.get("detailAttribute") or {}
+        now = self._now()
+        if not creating:
+            kept = (product.get("body") or {}).get("detailAttribute") or {}
+            if "productInfoProvidedNotice" not in attribute and kept.get("productInfoProvidedNotice"):
+                attribute["productInfoProvidedNotice"] = kept["productInfoProvidedNotice"]
+            for key in ("detailContent",):
+                if not origin.get(key):
+                    origin[key] = (product.get("body") or {}).get(key)
+        self._store_options(product, attribute.get("optionInfo"))
+        product["name"] = origin["name"].strip()
+        product["salePrice"] = origin["salePrice"]
+        if origin.get("leafCategoryId"):
+            product["categoryId"] = str(origin["leafCategoryId"])
+        product["sellerManagementCode"] = str((attribute.get("sellerCodeInfo") or {}).get("sellerManagementCode") or "")
+        if origin.get("stockQuantity") is not None and not product["options"]:
+            product["stockQuantity"] = origin["stockQuantity"]
+        starts = parse_iso(origin.get("saleStartDate")) if origin.get("saleStartDate") else None
+        if self._product_stock(product) == 0:
+            product["statusType"] = "OUTOFSTOCK"  # "재고 수량이 0이면 OUTOFSTOCK(품절)으로 저장" [D]
+        elif starts is not None and starts > now:
+            product["statusType"] = "WAIT"
+        else:
+            product["statusType"] = origin["statusType"]
+        origin["detailAttribute"] = attribute
+        product["body"] = origin
+        product["channel"] = dict(body.get("smartstoreChannelProduct") or {})
+        product["modifiedDate"] = iso(now)
+        self._refresh_orderable()
+
+    def register_product(self, request: Request) -> Response:
+        body = self._json(request)
+        errors = self._product_errors(body, creating=True)
+        if errors:
+            return self._product_refusal(errors)
+        origin_no = str(next(self._origin_numbers))
+        product: dict[str, Any] = {
+            "originProductNo": origin_no,
+            "channelProductNo": str(8_100_000_000 + int(origin_no)),
+            "regDate": iso(self._now()),
+            "stockQuantity": 0,
+        }
+        self._apply_product(product, body, creating=True)
+        self.products[origin_no] = product
+        self._refresh_orderable()
+        return json_response(
+            200, {"originProductNo": int(origin_no), "smartstoreChannelProductNo": int(product["channelProductNo"])}
+        )
+
+    def update_product(self, request: Request, originProductNo: str) -> Response:  # noqa: N803
+        product = self.products.get(originProductNo)
+        if product is None:
+            return self._product_error(404, "NOT_FOUND", "상품이 존재하지 않습니다.")
+        body = self._json(request)
+        errors = self._product_errors(body, creating=False, product=product)
+        if errors:
+            return self._product_refusal(errors)
+        self._apply_product(product, body, creating=False)
+        return json_response(
+            200,
+            {"originProductNo": int(originProductNo), "smartstoreChannelProductNo": int(product["channelProductNo"])},
+        )
+
+    # -- product list ------------------------------------------------------------------------------
+    def _search_row(self, product: dict[str, Any]) -> dict[str, Any]:
+        body = product.get("body") or {}
+        delivery = body.get("deliveryInfo") or {}
+        fee = delivery.get("deliveryFee") or {}
+        claim = delivery.get("claimDeliveryInfo") or {}
+        channel = product.get("channel") or {}
+        return {
+            "originProductNo": int(product["originProductNo"]),
+            "channelProducts": [
+                {
+                    "originProductNo": int(product["originProductNo"]),
+                    "channelProductNo": int(product["channelProductNo"]),
+                    "channelServiceType": "STOREFARM",
+                    "categoryId": product["categoryId"],
+                    "name": product["name"],
+                    "sellerManagementCode": product["sellerManagementCode"],
+                    "statusType": product["statusType"],
+                    "channelProductDisplayStatusType": channel.get("channelProductDisplayStatusType", "ON"),
+                    "salePrice": product["salePrice"],
+                    "discountedPrice": product["salePrice"],
+                    "stockQuantity": self._product_stock(product),
+                    "knowledgeShoppingProductRegistration": bool(channel.get("naverShoppingRegistration")),
+                    "deliveryAttributeType": delivery.get("deliveryAttributeType", "NORMAL"),
+                    "deliveryFee": fee.get("baseFee", 0),
+                    "returnFee": claim.get("returnDeliveryFee", 0),
+                    "exchangeFee": claim.get("exchangeDeliveryFee", 0),
+                    "saleStartDate": body.get("saleStartDate"),
+                    "saleEndDate": body.get("saleEndDate"),
+                    "regDate": product.get("regDate"),
+                    "modifiedDate": product.get("modifiedDate"),
+                }
+            ],
+        }
+
+    def search_products(self, request: Request) -> Response:
+        body = self._json(request)
+        body = body if isinstance(body, dict) else {}
+        page, size = body.get("page", 1), body.get("size", 50)
+        errors = []
+        if not self._is_int(page) or page < 1:
+            errors.append({"name": "page", "type": "Range", "message": "페이지 번호는 1 이상입니다."})
+        if not self._is_int(size) or not 1 <= size <= MAX_SEARCH_SIZE:
+            errors.append({"name": "size", "type": "Range", "message": "페이지 크기는 1~1000입니다."})
+        keyword_type = body.get("searchKeywordType")
+        if keyword_type is not None and keyword_type not in SEARCH_KEYWORD_TYPES:
+            errors.append(
+                {"name": "searchKeywordType", "type": "Enum", "message": "검색 키워드 타입이 올바르지 않습니다."}
+            )
+        statuses = body.get("productStatusTypes") or []
+        if not isinstance(statuses, list) or any(status not in ALL_PRODUCT_STATUSES for status in statuses):
+            errors.append(
+                {"name": "productStatusTypes", "type": "Enum", "message": "상품 판매 상태가 올바르지 않습니다."}
+            )
+        if errors:
+            return self._product_refusal(errors)
+        products = list(self.products.values())
+        if keyword_type == "SELLER_CODE":
+            code = str(body.get("sellerManagementCode") or "")
+            products = [item for item in products if item["sellerManagementCode"] == code]
+        if keyword_type == "PRODUCT_NO" or body.get("originProductNos"):
+            wanted = {str(number) for number in body.get("originProductNos") or []}
+            products = [item for item in products if item["originProductNo"] in wanted]
+        if keyword_type == "CHANNEL_PRODUCT_NO" or body.get("channelProductNos"):
+            wanted = {str(number) for number in body.get("channelProductNos") or []}
+            products = [item for item in products if item["channelProductNo"] in wanted]
+        if statuses:
+            products = [item for item in products if item["statusType"] in statuses]
+        if body.get("orderType", "NO") == "NO":
+            products.sort(key=lambda item: int(item["originProductNo"]))
+        rows = [self._search_row(item) for item in products]
+        total = len(rows)
+        pages = max(1, -(-total // size))
+        chunk = rows[(page - 1) * size : page * size]
+        served = self.faults.repeat(self._previous_page_rows.get("products", []), chunk) if page > 1 else chunk
+        self._previous_page_rows["products"] = chunk
         return json_response(
             200,
             {
-                "originProduct": {
-                    "statusType": product["statusType"],
-                    "saleType": "NEW",
-                    "name": product["name"],
-                    "salePrice": product["salePrice"],
-                    "stockQuantity": sum(
-                        option["stockQuantity"] for option in product["options"].values() if option["usable"]
-                    ),
-                    "detailAttribute": {
-                        "sellerCodeInfo": {"sellerManagementCode": product["sellerManagementCode"]},
-                        "optionInfo": {
-                            "optionCombinationGroupNames": {"optionGroupName1": "옵션"},
-                            "optionCombinations": [dict(option) for option in product["options"].values()],
-                            "useStockManagement": True,
-                        },
-                    },
-                },
-                "smartstoreChannelProduct": {"channelProductNo": int(product["channelProductNo"])},
+                "contents": served,
+                "page": page,
+                "size": size,
+                "totalElements": total,
+                "totalPages": pages,
+                "first": page == 1,
+                "last": page >= pages,
             },
         )
 
+    # -- product images ----------------------------------------------------------------------------
+    @staticmethod
+    def _multipart_files(request: Request) -> list[tuple[str, str, bytes]] | None:
+        """(field name, filename, bytes) of each part; None when the body is not multipart/form-data."""
+        content_type = request.header("content-type")
+        found = re.search(r"boundary=\"?([^\";]+)\"?", content_type)
+        if "multipart/form-data" not in content_type or not found:
+            return None
+        delimiter = b"--" + found.group(1).encode()
+        parts = []
+        for chunk in request.body.split(delimiter)[1:]:
+            if chunk.startswith(b"--"):
+                break
+            chunk = chunk.removeprefix(b"\r\n")
+            head, _, data = chunk.partition(b"\r\n\r\n")
+            data = data.removesuffix(b"\r\n")
+            headers = head.decode("utf-8", errors="replace")
+            name = re.search(r'name="([^"]*)"', headers)
+            filename = re.search(r'filename="([^"]*)"', headers)
+            parts.append((name.group(1) if name else "", filename.group(1) if filename else "", data))
+        return parts
+
+    def upload_images(self, request: Request) -> Response:
+        files = self._multipart_files(request)
+        if files is None:
+            return self._product_error(415, "UNSUPPORTED_MEDIA_TYPE", "multipart/form-data 형식으로 요청하세요.")
+        images = [(filename, data) for name, filename, data in files if name == "imageFiles"]
+        if not images:
+            return self._product_refusal(
+                [{"name": "imageFiles", "type": "NotNull", "message": "업로드할 이미지 파일은 필수입니다."}]
+            )
+        if len(images) > MAX_UPLOAD_FILES:
+            return self._product_refusal(
+                [{"name": "imageFiles", "type": "Size", "message": "이미지는 한 번에 10개까지 업로드할 수 있습니다."}]
+            )
+        urls, errors = [], []
+        stamp = f"{self._now().astimezone(KST):%Y%m%d}"
+        for index, (filename, data) in enumerate(images):
+            extension = next((ext for magic, ext in IMAGE_MAGIC if data.startswith(magic)), None)
+            if extension is None:
+                errors.append(
+                    {
+                        "name": f"imageFiles[{index}]",
+                        "type": "Format",
+                        "message": f"{filename}: JPG, GIF, PNG, BMP만 가능합니다.",
+                    }
+                )
+                continue
+            urls.append(f"{IMAGE_HOST}{stamp}_{next(self._ids)}/{self.rng.getrandbits(64):016x}.{extension}")
+        if errors:
+            return self._product_refusal(errors)
+        self.uploaded_images.extend(urls)
+        return json_response(200, {"images": [{"url": url} for url in urls]})
+
     @staticmethod
     def _surcharge_ok(sale_price: int, surcharge: int) -> bool:
-        """Option surcharge limits [S]: <2,000원 0~+100%, <10,000원 -50~+100%, else -50~+50%."""
+        """Option surcharge limits: −50%…+50% of the sale price [U: modelled from Naver's seller-centre rule];
+        below 10,000원 the upper bound is +100% and below 2,000원 only 0…+100% [S]."""
         if sale_price < 2000:
             return 0 <= surcharge <= sale_price
         if sale_price < 10000:

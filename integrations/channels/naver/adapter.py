@@ -14,6 +14,14 @@
   claimId. There is no API to refuse a cancel request: reject_claim answers NOT_SUPPORTED for it.
 - Extra public methods the orders/claims modules may use: ``delay_dispatch`` (발송지연 안내),
   ``redeliver_exchange`` (교환 재배송) and ``fetch_daily_settlements`` (일별 정산, ≤1 month per call).
+- Listings: ``create_listing`` uploads the images that carry bytes (``POST /v1/product-images/upload``),
+  registers (``POST /v2/products``) and reads the product back (``GET /v2/products/origin-products/{no}``)
+  for the option ids, which Naver assigns at once. ``channel_product_id`` is the *origin* product number
+  (the one option-stock / change-status take); the smartstore channel product number is in ``raw``.
+  ``update_listing`` reads the product first to keep its option ids (matched by seller code) and its
+  suspension, then sends the full body (``PUT /v2/products/origin-products/{no}``): options missing from
+  the draft are dropped at Naver. ``fetch_listings`` pages ``POST /v1/products/search`` and reads each
+  product for its options. Naver's refusals come back as ``ListingResult(ok=False, code, message)``.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from ..base import (
     ChannelConfig,
     ChannelError,
     ChannelInquiry,
+    ChannelListing,
     ChannelOrder,
     ChannelTemplate,
     ClaimType,
@@ -40,11 +49,15 @@ from ..base import (
     InvoiceUpload,
     ItemResult,
     LineRef,
+    ListingDraft,
+    ListingResult,
+    ListingState,
     Marketplace,
     NotSupported,
     Page,
     PriceChange,
     RateLimit,
+    Rejected,
     Retryable,
     SaleStatusChange,
     SettlementLine,
@@ -69,6 +82,9 @@ INQUIRY_PAGE_SIZE = 100
 SETTLEMENT_PAGE_SIZE = 1000
 ADDRESSBOOK_PAGE_SIZE = 100
 SETTLE_PERIOD_TYPE = "SETTLE_CASEBYCASE_SETTLE_BASIS_DATE"
+LISTING_PAGE_SIZE = 100  # products/search takes ≤ 1000; each row costs one detail read anyway
+IMAGE_UPLOAD_BATCH = 10  # imageFiles per product-images/upload
+RECOVERY_SLACK = timedelta(minutes=2)  # regDate window when looking for a registration that timed out
 
 APPROVE_ACTIONS = {"CANCEL": "cancel/approve", "RETURN": "return/approve", "EXCHANGE": "exchange/collect/approve"}
 REJECT_ACTIONS = {
@@ -427,7 +443,148 @@ class NaverAdapter(ChannelAdapter):
         answer_content_id = str((data or {}).get("answerContentId") or answer_id or "")
         return ItemResult(key=inquiry.inquiry_id, ok=True, data={"answerContentId": answer_content_id})
 
-    # -- listings --------------------------------------------------------------------------------
+    # -- listings: register / update / pull ------------------------------------------------------
+    @staticmethod
+    def _refusal(error: ChannelError) -> ListingResult:
+        return ListingResult(
+            ok=False,
+            code=error.code,
+            message=error.message.removeprefix("네이버: "),
+            retryable=error.retryable,
+            raw={"status": error.status, "traceId": error.request_id},
+        )
+
+    def _upload_images(self, draft: ListingDraft) -> list[str | None]:
+        """URLs parallel to ``[main_image, *extra_images]``: Naver's for images that carry bytes,
+        the image's own URL for the others (already at Naver)."""
+        slots = [draft.main_image, *draft.extra_images]
+        urls: list[str | None] = [image.url if image is not None else None for image in slots]
+        pending = [(index, image) for index, image in enumerate(slots) if image is not None and image.content]
+        for batch in chunks(pending, IMAGE_UPLOAD_BATCH):
+            answer = self.client.upload_images(
+                [(image.filename or f"image{index + 1}.jpg", image.content or b"") for index, image in batch]
+            )
+            uploaded = mapper.uploaded_image_urls(answer)
+            if len(uploaded) != len(batch) or not all(uploaded):
+                raise Retryable("네이버: 이미지 업로드 응답의 URL 수가 맞지 않습니다", code="malformed")
+            for (index, _image), url in zip(batch, uploaded, strict=True):
+                urls[index] = url
+        return urls
+
+    def _recover_registration(self, seller_code: str, started: datetime) -> dict[str, Any] | None:
+        """After a registration that got no answer: the product Naver made from it, if any (same seller
+        code, registered since we sent it)."""
+        if not seller_code:
+            return None
+        body = self.client.search_products(mapper.product_search_body(page=1, size=50, seller_code=seller_code))
+        newest: tuple[int, dict[str, Any]] | None = None
+        for item in mapper.page_items(body, "contents"):
+            channel = mapper.listing_from_search_item(item)
+            registered = mapper.search_item_registered_at(item)
+            if registered is None or registered < started - RECOVERY_SLACK or channel.seller_code != seller_code:
+                continue
+            number = int(channel.product_id) if channel.product_id.isdigit() else 0
+            if newest is None or number > newest[0]:
+                newest = (
+                    number,
+                    {
+                        "originProductNo": channel.product_id,
+                        "smartstoreChannelProductNo": channel.ref.get("channel_product_no", ""),
+                    },
+                )
+        return newest[1] if newest else None
+
+    def _read_back(self, origin_no: str, channel_no: str, draft: ListingDraft) -> ListingResult:
+        """The product Naver took, read back for its option ids. A failed read does not undo the
+        registration: the result stays ok with the product number and no option ids (read them later
+        with ``fetch_listings``)."""
+        try:
+            detail = self.client.origin_product(origin_no)
+        except ChannelError as error:
+            return ListingResult(
+                ok=True,
+                channel_product_id=origin_no,
+                state=ListingState.UNKNOWN,
+                code="READ_BACK_FAILED",
+                message=f"등록은 되었지만 옵션 ID를 읽지 못했습니다: {error.message}",
+                raw={"originProductNo": origin_no, "smartstoreChannelProductNo": channel_no},
+            )
+        return mapper.listing_result(origin_no, channel_no, detail, draft)
+
+    def create_listing(self, draft: ListingDraft) -> ListingResult:
+        """Register one product (상품 등록); see the module docstring. A registration that gets no answer
+        (timeout, 5xx, cut-off body) is looked up by seller code before the error is raised, so a retry
+        by the caller does not make a second product."""
+        try:
+            image_urls = self._upload_images(draft)
+            body = mapper.listing_draft_to_product(draft, image_urls=image_urls)
+            started = datetime.now(tz=KST)
+            try:
+                created = self.client.register_product(body)
+            except Retryable as unanswered:
+                try:
+                    recovered = self._recover_registration(draft.seller_code, started)
+                except ChannelError:
+                    recovered = None
+                if recovered is None:
+                    raise unanswered from None
+                created = recovered
+        except Rejected as error:
+            return self._refusal(error)
+        origin_no, channel_no = mapper.product_numbers(created)
+        if not origin_no:
+            raise Retryable("네이버: 상품 등록 응답에 originProductNo가 없습니다", code="malformed")
+        return self._read_back(origin_no, channel_no, draft)
+
+    def update_listing(self, draft: ListingDraft) -> ListingResult:
+        """Full update of ``draft.channel_product_id`` (the origin product number)."""
+        origin_no = str(draft.channel_product_id or "").strip()
+        if not origin_no:
+            return ListingResult(
+                ok=False, code="MISSING_PRODUCT_ID", message="수정할 네이버 원상품번호(channel_product_id)가 없습니다."
+            )
+        try:
+            current = self.client.origin_product(origin_no)
+            known = mapper.listing_option_ids(mapper.listing_from_origin_product(current, origin_no))
+            image_urls = self._upload_images(draft)
+            body = mapper.listing_draft_to_product(
+                draft,
+                image_urls=image_urls,
+                option_ids=known,
+                status_type=mapper.update_status_type(current),
+            )
+            answer = self.client.update_product(origin_no, body)
+        except Rejected as error:
+            return self._refusal(error)
+        _origin, channel_no = mapper.product_numbers(answer)
+        return self._read_back(origin_no, channel_no, draft)
+
+    def fetch_listings(self) -> Iterator[Page[ChannelListing]]:
+        """Every product of the store: ``products/search`` pages, each product read for its options."""
+        seen: set[str] = set()
+        page = 1
+        while True:
+            body = self.client.search_products(mapper.product_search_body(page=page, size=LISTING_PAGE_SIZE))
+            request_id = self.client.last_request_id
+            items = mapper.page_items(body, "contents")
+            listings: list[ChannelListing] = []
+            for item in items:
+                origin_no = str(item.get("originProductNo") or "")
+                if not origin_no or origin_no in seen:
+                    continue
+                seen.add(origin_no)
+                try:
+                    detail: dict[str, Any] | None = self.client.origin_product(origin_no)
+                except Rejected:
+                    detail = None  # deleted between the list and the read: keep the list row
+                listings.append(mapper.listing_from_search_item(item, detail))
+            if listings:
+                yield Page(listings, label=f"products/search #{page}", request_id=request_id)
+            if not items or page >= mapper.total_pages(body, LISTING_PAGE_SIZE):
+                return
+            page += 1
+
+    # -- listings: stock / price / sale status pushes ---------------------------------------------
     @staticmethod
     def _origin(change: StockChange | PriceChange | SaleStatusChange) -> str:
         return str(change.ref.get("origin_product_no") or change.ref.get("originProductNo") or "")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json as jsonlib
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -140,9 +141,13 @@ class NaverClient:
         params: dict[str, Any] | list[tuple[str, Any]] | None = None,
         json: Any = None,
         idempotent: bool | None = None,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        retry: bool = True,
     ) -> Any:
         """One API call with a bearer token: a 401 ``GW.AUTHN`` drops the cached token and retries once
-        with a new one; a cut-off body of a read is read again (twice at most)."""
+        with a new one; a cut-off body of a read is read again (twice at most). ``retry=False`` sends a
+        call that must not be repeated blindly (product registration) exactly once."""
         if idempotent is None:
             idempotent = method.upper() == "GET"
         renewed = False
@@ -150,7 +155,13 @@ class NaverClient:
         while True:
             token = self.token()
             response = self.http.request(
-                method, path, params=params, json=json, headers={"Authorization": f"Bearer {token}"}
+                method,
+                path,
+                params=params,
+                json=json,
+                content=content,
+                headers={**(headers or {}), "Authorization": f"Bearer {token}"},
+                retry=retry,
             )
             self.last_request_id = self.http.request_id(response)
             if response.status_code == 401 and not renewed and self._error_code(response) == "GW.AUTHN":
@@ -245,6 +256,36 @@ class NaverClient:
     def origin_product(self, origin_product_no: str) -> dict[str, Any]:
         return self.call("GET", f"/v2/products/origin-products/{origin_product_no}") or {}
 
+    def register_product(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /v2/products`` → ``{originProductNo, smartstoreChannelProductNo}``. Sent once (no
+        transport retry): a registration that timed out may have been made, and a second POST would make
+        a second product; the adapter looks it up by seller code instead."""
+        return self.call("POST", "/v2/products", json=body, retry=False) or {}
+
+    def update_product(self, origin_product_no: str, body: dict[str, Any]) -> dict[str, Any]:
+        """``PUT /v2/products/origin-products/{no}`` (full update; repeating it is harmless)."""
+        return self.call("PUT", f"/v2/products/origin-products/{origin_product_no}", json=body, idempotent=True) or {}
+
+    def search_products(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /v1/products/search`` → ``{contents[], page, size, totalElements, totalPages}``."""
+        return self.call("POST", "/v1/products/search", json=body, idempotent=True) or {}
+
+    def upload_images(self, files: Sequence[tuple[str, bytes]]) -> dict[str, Any]:
+        """``POST /v1/product-images/upload``: multipart ``imageFiles`` (≤ 10, JPG/GIF/PNG/BMP) →
+        ``{images: [{url}]}`` in the same order."""
+        boundary = uuid.uuid4().hex
+        body = multipart_body(boundary, [("imageFiles", filename, data) for filename, data in files])
+        return (
+            self.call(
+                "POST",
+                "/v1/product-images/upload",
+                content=body,
+                headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+                idempotent=True,
+            )
+            or {}
+        )
+
     def option_stock(self, origin_product_no: str, body: dict[str, Any]) -> Any:
         return self.call("PUT", f"/v1/products/origin-products/{origin_product_no}/option-stock", json=body)
 
@@ -274,3 +315,28 @@ class NaverClient:
     def settle_daily(self, start_date: str, end_date: str, *, page: int, size: int) -> dict[str, Any]:
         params = {"startDate": start_date, "endDate": end_date, "pageNumber": page, "pageSize": size}
         return self.call("GET", "/v1/pay-settle/settle/daily", params=params) or {}
+
+
+IMAGE_TYPES = ((b"\x89PNG", "image/png"), (b"\xff\xd8", "image/jpeg"), (b"GIF8", "image/gif"), (b"BM", "image/bmp"))
+
+
+def image_content_type(data: bytes) -> str:
+    return next((mime for magic, mime in IMAGE_TYPES if data.startswith(magic)), "application/octet-stream")
+
+
+def multipart_body(boundary: str, parts: Sequence[tuple[str, str, bytes]]) -> bytes:
+    """A multipart/form-data body of file parts (ChannelHttp sends raw content, not httpx ``files``)."""
+    chunks: list[bytes] = []
+    for name, filename, data in parts:
+        safe_name = filename.replace('"', "").replace("\r", "").replace("\n", "") or "image"
+        chunks.append(
+            (
+                f"--{boundary}\r\n"
+                f'Content-Disposition: form-data; name="{name}"; filename="{safe_name}"\r\n'
+                f"Content-Type: {image_content_type(data)}\r\n\r\n"
+            ).encode()
+        )
+        chunks.append(data)
+        chunks.append(b"\r\n")
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks)

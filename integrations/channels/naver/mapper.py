@@ -24,6 +24,8 @@ from ..base import (
     Address,
     ChannelClaim,
     ChannelInquiry,
+    ChannelListing,
+    ChannelListingOption,
     ChannelOrder,
     ChannelOrderLine,
     ChannelTemplate,
@@ -33,10 +35,17 @@ from ..base import (
     InquiryKind,
     ItemResult,
     LineState,
+    ListingDraft,
+    ListingResult,
+    ListingShipping,
+    ListingState,
     Person,
     SettlementLine,
+    ShippingFeeType,
+    TaxType,
     TemplateKind,
 )
+from . import notice
 
 KST = timezone(timedelta(hours=9))
 
@@ -844,3 +853,512 @@ def total_pages(pagination: Mapping[str, Any], size: int) -> int:
     if pagination.get("totalElements") not in (None, ""):
         return max(1, math.ceil(_int(pagination.get("totalElements")) / max(1, size)))
     return 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Listings: product register / full update / read / list
+#
+# Shapes are the official OpenAPI spec's (commerce-api-naver/commerce-api docs/2.0.0-RC.js:
+# ExternalApiCreateProductRequestVo, ExternalApiOriginProductVo, ExternalApiDeliveryInfoVo,
+# ExternalApiOptionInfoVo, ExternalApiGetProductListRequestVo, PagedResultExternalApiProductListVo …)
+# [D] unless a line says [U]. Settings a ListingDraft has no field for come from ``draft.extra``:
+#   naver_origin_area_code  originAreaInfo.originAreaCode (Naver's code table; see origin_area_info)
+#   naver_importer          originAreaInfo.importer (required by Naver for imported goods)
+#   naver_certification_info_ids  {our certification kind: Naver certificationInfoId}
+#   naver_shopping_registration    smartstoreChannelProduct.naverShoppingRegistration (default true)
+#   naver_seller_barcode    detailAttribute.sellerCodeInfo.sellerBarcode
+# ---------------------------------------------------------------------------------------------
+
+SEE_DETAIL = notice.SEE_DETAIL
+MAX_OPTION_GROUPS = 3  # 조합형 옵션명 ≤ 3 [D]
+MAX_OPTIONAL_IMAGES = 9  # 추가 이미지 ≤ 9 [D]
+MAX_SELLER_TAGS = 10  # seoInfo.sellerTags [U: the seller centre allows 10 tags]
+
+TAX_TYPES: dict[TaxType, str] = {TaxType.TAXABLE: "TAX", TaxType.TAX_FREE: "DUTYFREE", TaxType.ZERO_RATED: "SMALL"}
+
+# ShippingFeeType → deliveryFee.deliveryFeeType. RANGE_QUANTITY_PAID (구간별) has no neutral twin.
+DELIVERY_FEE_TYPES: dict[ShippingFeeType, str] = {
+    ShippingFeeType.FREE: "FREE",
+    ShippingFeeType.FIXED: "PAID",
+    ShippingFeeType.CONDITIONAL: "CONDITIONAL_FREE",
+    ShippingFeeType.PER_QUANTITY: "UNIT_QUANTITY_PAID",
+}
+
+# statusType (상품 판매 상태) → ListingState. WAIT (판매 대기) is an accepted product whose sale period
+# has not started; the neutral set has no "scheduled" state, so it reads as not-yet-selling
+# PENDING_APPROVAL. PROHIBITION (판매 금지) is Naver refusing the product after review.
+PRODUCT_STATES: dict[str, ListingState] = {
+    "SALE": ListingState.ON_SALE,
+    "SUSPENSION": ListingState.SUSPENDED,
+    "OUTOFSTOCK": ListingState.SOLD_OUT,
+    "WAIT": ListingState.PENDING_APPROVAL,
+    "UNADMISSION": ListingState.PENDING_APPROVAL,
+    "REJECTION": ListingState.REJECTED,
+    "PROHIBITION": ListingState.REJECTED,
+    "CLOSE": ListingState.ENDED,
+    "DELETE": ListingState.ENDED,
+}
+
+# Our certification kinds (modules.catalog CertificationKind) → certificationKindType [U: the kind
+# table is ours; KC covers 전기/생활용품/전파 regimes, 어린이제품 has its own kind, the rest is ETC].
+CERTIFICATION_KINDS: dict[str, str] = {
+    "electric_safety": "KC_CERTIFICATION",
+    "electric_confirm": "KC_CERTIFICATION",
+    "electric_supplier": "KC_CERTIFICATION",
+    "living_safety": "KC_CERTIFICATION",
+    "living_confirm": "KC_CERTIFICATION",
+    "living_supplier": "KC_CERTIFICATION",
+    "living_standard": "KC_CERTIFICATION",
+    "radio_conformity": "KC_CERTIFICATION",
+    "radio_registration": "KC_CERTIFICATION",
+    "radio_provisional": "KC_CERTIFICATION",
+    "kids_safety": "CHILD_CERTIFICATION",
+    "kids_confirm": "CHILD_CERTIFICATION",
+    "kids_supplier": "CHILD_CERTIFICATION",
+    "chemical_report": "ETC",
+    "chemical_approval": "ETC",
+    "green": "GREEN_PRODUCTS",
+    "other": "ETC",
+}
+NAVER_CERTIFICATION_KINDS = frozenset(
+    {"KC_CERTIFICATION", "CHILD_CERTIFICATION", "GREEN_PRODUCTS", "PARALLEL_IMPORT", "OVERSEAS", "ETC"}
+)
+
+# Origin (원산지) free text → originAreaCode [U: Naver's code table comes from its origin-area API;
+# "00" is 국산, "04" + content is the 직접 입력 form the spec's content field refers to].
+DOMESTIC_ORIGINS = frozenset({"국산", "국내산", "국내", "대한민국", "한국", "korea", "made in korea"})
+ORIGIN_DOMESTIC_CODE = "00"
+ORIGIN_DIRECT_CODE = "04"
+ORIGIN_SEE_DETAIL_TEXT = "상세설명에 표시"
+
+
+def id_number(value: Any) -> int | str:
+    """Naver numbers are int64 on the wire; keep anything that is not digits as it is."""
+    text = _str(value).strip()
+    return int(text) if text.isdigit() else text
+
+
+def listing_state(status: str | None) -> ListingState:
+    """statusType → ListingState; an unknown status is UNKNOWN (never raises)."""
+    return PRODUCT_STATES.get(status or "", ListingState.UNKNOWN)
+
+
+def sale_start_date(value: datetime) -> str:
+    """saleStartDate: Naver takes only HH:00 [D] — the start is moved back to the top of its hour."""
+    kst = value.astimezone(KST).replace(minute=0, second=0, microsecond=0)
+    return format_datetime(kst)
+
+
+def sale_end_date(value: datetime) -> str:
+    """saleEndDate: Naver takes only HH:59 [D] — the end is moved back to the last HH:59 not after it."""
+    kst = value.astimezone(KST).replace(second=0, microsecond=0)
+    if kst.minute != 59:
+        kst = kst.replace(minute=59) - timedelta(hours=1)
+    return format_datetime(kst)
+
+
+def delivery_fee_by_area(jeju_fee: int, remote_fee: int) -> dict[str, Any] | None:
+    """제주/도서산간 surcharges: AREA_2 when both zones cost the same (one fee for 제주 및 도서산간),
+    AREA_3 otherwise (area2extraFee = 제주, area3extraFee = 제주 외 도서산간) [D: field meanings]."""
+    jeju, remote = max(0, int(jeju_fee or 0)), max(0, int(remote_fee or 0))
+    if not jeju and not remote:
+        return None
+    if jeju == remote:
+        return {"deliveryAreaType": "AREA_2", "area2extraFee": jeju}
+    return {"deliveryAreaType": "AREA_3", "area2extraFee": jeju, "area3extraFee": remote}
+
+
+def delivery_info(shipping: ListingShipping) -> dict[str, Any]:
+    """``originProduct.deliveryInfo``: 택배 (DELIVERY + deliveryCompany) or 직접배송 (DIRECT), fee, area
+    surcharges and the return/exchange fees with the 출고지/반품지 address-book numbers.
+
+    ``lead_days`` (출고 소요일) has no field for ordinary goods at Naver (only 주문제작 상품's
+    expectedDeliveryPeriodType), so it is not sent. ``delivery_template_id`` is read as Naver's
+    묶음배송 그룹 (deliveryBundleGroupId) [U: the closest thing Naver has to a shipping template]."""
+    direct = shipping.courier == CourierCode.DIRECT
+    fee_type = DELIVERY_FEE_TYPES.get(shipping.fee_type, "FREE")
+    fee: dict[str, Any] = {"deliveryFeeType": fee_type, "baseFee": 0 if fee_type == "FREE" else int(shipping.fee)}
+    if fee_type == "CONDITIONAL_FREE":
+        fee["freeConditionalAmount"] = int(shipping.free_threshold)
+    if fee_type == "UNIT_QUANTITY_PAID":
+        fee["repeatQuantity"] = int(shipping.per_quantity)
+    if fee_type != "FREE":
+        fee["deliveryFeePayType"] = "PREPAID"  # [U] the fee is paid with the order, never 착불
+    area = delivery_fee_by_area(shipping.jeju_fee, shipping.remote_fee)
+    if area:
+        fee["deliveryFeeByArea"] = area
+    info: dict[str, Any] = {"deliveryType": "DIRECT" if direct else "DELIVERY", "deliveryAttributeType": "NORMAL"}
+    if not direct:
+        info["deliveryCompany"] = COURIER_TO_NAVER.get(shipping.courier, "CH1")
+    if shipping.delivery_template_id:
+        info["deliveryBundleGroupUsable"] = True
+        info["deliveryBundleGroupId"] = id_number(shipping.delivery_template_id)
+    info["deliveryFee"] = fee
+    claim: dict[str, Any] = {
+        "returnDeliveryFee": int(shipping.return_fee),
+        "exchangeDeliveryFee": int(shipping.exchange_fee),
+    }
+    if shipping.outbound_template_id:
+        claim["shippingAddressId"] = id_number(shipping.outbound_template_id)
+    if shipping.return_template_id:
+        claim["returnAddressId"] = id_number(shipping.return_template_id)
+    info["claimDeliveryInfo"] = claim
+    return info
+
+
+def origin_area_info(draft: ListingDraft) -> dict[str, Any]:
+    """``originAreaInfo`` from the draft's free-text origin (see ORIGIN_* above) [U: code table]."""
+    text = (draft.origin or "").strip()
+    code = _str(draft.extra.get("naver_origin_area_code")).strip()
+    if code:
+        info: dict[str, Any] = {"originAreaCode": code}
+        if text:
+            info["content"] = text
+    elif text.lower() in DOMESTIC_ORIGINS:
+        info = {"originAreaCode": ORIGIN_DOMESTIC_CODE}
+    else:
+        info = {"originAreaCode": ORIGIN_DIRECT_CODE, "content": text or ORIGIN_SEE_DETAIL_TEXT}
+    importer = _str(draft.extra.get("naver_importer")).strip()
+    if importer:
+        info["importer"] = importer
+    info["plural"] = False
+    return info
+
+
+def option_info(draft: ListingDraft, option_ids: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """조합형 옵션: one optionCombinations[] per ListingOptionDraft, ``price`` = the surcharge over salePrice.
+
+    An option already at Naver keeps its ``id`` (its own option_id, else the id ``option_ids`` knows for
+    its seller code): "옵션 ID 입력 시 기존 옵션 수정" [D]; a combination without id is a new option.
+    A barcode per option has no field at Naver and is not sent."""
+    names = draft.option_names or ("옵션",)  # options without a declared name: Naver still needs one
+    combinations = []
+    for option in draft.options:
+        combination: dict[str, Any] = {}
+        option_id = option.option_id or (option_ids or {}).get(option.seller_code, "")
+        if option_id:
+            combination["id"] = id_number(option_id)
+        for index, value in enumerate(option.values, 1):
+            combination[f"optionName{index}"] = value
+        combination.update(
+            {
+                "stockQuantity": max(0, int(option.stock)),
+                "price": int(option.extra_price),
+                "sellerManagerCode": option.seller_code,
+                "usable": bool(option.on_sale),
+            }
+        )
+        combinations.append(combination)
+    return {
+        "optionCombinationSortType": "CREATE",
+        "optionCombinationGroupNames": {f"optionGroupName{index}": name for index, name in enumerate(names, 1)},
+        "optionCombinations": combinations,
+        "useStockManagement": True,
+    }
+
+
+def certification_infos(draft: ListingDraft) -> list[dict[str, Any]]:
+    """``productCertificationInfos`` from ``draft.certifications`` ({kind, number[, agency, certified_on,
+    company, certification_info_id]}). ``certificationInfoId`` is Naver's id of the certification type
+    in the product's category (from its category API): taken from the row or from
+    ``extra["naver_certification_info_ids"][kind]``; without one it is left out and Naver refuses the
+    product, naming the field."""
+    ids = draft.extra.get("naver_certification_info_ids") or {}
+    infos = []
+    for row in draft.certifications:
+        kind = _str(row.get("kind")).strip()
+        info: dict[str, Any] = {}
+        info_id = row.get("certification_info_id") or ids.get(kind)
+        if info_id not in (None, ""):
+            info["certificationInfoId"] = id_number(info_id)
+        info["certificationKindType"] = (
+            kind if kind in NAVER_CERTIFICATION_KINDS else CERTIFICATION_KINDS.get(kind, "ETC")
+        )
+        info["name"] = _str(row.get("agency")).strip()
+        info["certificationNumber"] = _str(row.get("number")).strip()
+        if row.get("company"):
+            info["companyName"] = _str(row.get("company"))
+        if row.get("certified_on"):
+            certified_on = parse_date(row["certified_on"])
+            info["certificationDate"] = format_date(certified_on) if certified_on else _str(row["certified_on"])
+        infos.append(info)
+    return infos
+
+
+def product_images(draft: ListingDraft, image_urls: Sequence[str | None] | None = None) -> dict[str, Any]:
+    """``images``: representativeImage + optionalImages (≤ 9). ``image_urls`` runs parallel to
+    ``[draft.main_image, *draft.extra_images]`` with the URLs Naver's upload API gave back; an image
+    without an uploaded URL is sent with its own ``url`` (one already at Naver)."""
+    slots = [draft.main_image, *draft.extra_images]
+    urls = list(image_urls or [])
+    resolved = [
+        (urls[index] if index < len(urls) and urls[index] else image.url) if image is not None else None
+        for index, image in enumerate(slots)
+    ]
+    images: dict[str, Any] = {}
+    if resolved[0]:
+        images["representativeImage"] = {"url": resolved[0]}
+    optional = [{"url": url} for url in resolved[1:] if url]
+    if optional:
+        images["optionalImages"] = optional
+    return images
+
+
+def listing_draft_to_product(
+    draft: ListingDraft,
+    *,
+    image_urls: Sequence[str | None] | None = None,
+    option_ids: Mapping[str, str] | None = None,
+    status_type: str = "SALE",
+) -> dict[str, Any]:
+    """The body of ``POST /v2/products`` (register) and ``PUT /v2/products/origin-products/{no}``
+    (full update): ``{originProduct, smartstoreChannelProduct}``.
+
+    - ``statusType``: SALE on register (the only value Naver takes there); SALE or SUSPENSION on update.
+    - The product's ``stockQuantity`` is the sum of the option stocks when it has options
+      (useStockManagement) [U: Naver recomputes it from the combinations], else ``draft.stock``.
+    - ``market_price`` (정가) has no field at Naver — a strike-through price is a discount
+      (customerBenefit.immediateDiscountPolicy), which we do not derive — so it is not sent.
+    - Our seller code goes to ``sellerCodeInfo.sellerManagementCode``; each option's to
+      ``optionCombinations[].sellerManagerCode`` (Naver's spelling).
+    """
+    stock = sum(max(0, int(option.stock)) for option in draft.options) if draft.options else max(0, int(draft.stock))
+    origin: dict[str, Any] = {
+        "statusType": status_type,
+        "saleType": "NEW",
+        "leafCategoryId": _str(draft.category_id),
+        "name": draft.name,
+        "detailContent": draft.detail_html,
+        "images": product_images(draft, image_urls),
+        "salePrice": int(draft.sale_price),
+        "stockQuantity": stock,
+    }
+    if draft.sale_start:
+        origin["saleStartDate"] = sale_start_date(draft.sale_start)
+    if draft.sale_end:
+        origin["saleEndDate"] = sale_end_date(draft.sale_end)
+    origin["deliveryInfo"] = delivery_info(draft.shipping)
+
+    attribute: dict[str, Any] = {}
+    search_info = {
+        key: value
+        for key, value in (("brandName", draft.brand), ("manufacturerName", draft.maker), ("modelName", draft.model))
+        if value
+    }
+    if search_info:
+        attribute["naverShoppingSearchInfo"] = search_info
+    attribute["afterServiceInfo"] = {
+        "afterServiceTelephoneNumber": draft.as_phone,
+        "afterServiceGuideContent": draft.as_info or SEE_DETAIL,
+    }
+    purchase: dict[str, int] = {}
+    if draft.max_per_order:
+        purchase["maxPurchaseQuantityPerOrder"] = int(draft.max_per_order)
+    if draft.max_per_person:
+        purchase["maxPurchaseQuantityPerId"] = int(draft.max_per_person)
+    if purchase:
+        attribute["purchaseQuantityInfo"] = purchase
+    attribute["originAreaInfo"] = origin_area_info(draft)
+    seller_codes: dict[str, str] = {"sellerManagementCode": draft.seller_code}
+    if draft.extra.get("naver_seller_barcode"):
+        seller_codes["sellerBarcode"] = _str(draft.extra["naver_seller_barcode"])
+    attribute["sellerCodeInfo"] = seller_codes
+    if draft.options:
+        attribute["optionInfo"] = option_info(draft, option_ids)
+    attribute["taxType"] = TAX_TYPES.get(draft.tax_type, "TAX")
+    attribute["minorPurchasable"] = not draft.adult_only
+    attribute["productInfoProvidedNotice"] = notice.build_notice(
+        draft.notice_category,
+        draft.notice_fields,
+        name=draft.name,
+        model=draft.model,
+        maker=draft.maker,
+        as_phone=draft.as_phone,
+    )
+    certifications = certification_infos(draft)
+    if certifications:
+        attribute["productCertificationInfos"] = certifications
+    if draft.keywords:
+        attribute["seoInfo"] = {"sellerTags": [{"text": word} for word in draft.keywords[:MAX_SELLER_TAGS]]}
+    origin["detailAttribute"] = attribute
+    origin["customerBenefit"] = {}
+    return {
+        "originProduct": origin,
+        "smartstoreChannelProduct": {
+            "naverShoppingRegistration": bool(draft.extra.get("naver_shopping_registration", True)),
+            "channelProductDisplayStatusType": "ON",
+        },
+    }
+
+
+def update_status_type(current: Mapping[str, Any]) -> str:
+    """statusType for a full update: a product the seller suspended stays suspended, else SALE."""
+    status = _str(_dict(current.get("originProduct")).get("statusType"))
+    return "SUSPENSION" if status == "SUSPENSION" else "SALE"
+
+
+def product_numbers(body: Mapping[str, Any]) -> tuple[str, str]:
+    """Register/update answer ``{originProductNo, smartstoreChannelProductNo[, windowChannelProductNo]}``."""
+    data = body.get("data") if isinstance(body.get("data"), dict) else body
+    return _str(data.get("originProductNo")), _str(data.get("smartstoreChannelProductNo"))
+
+
+def uploaded_image_urls(body: Mapping[str, Any]) -> list[str]:
+    """``POST /v1/product-images/upload`` answer ``{images: [{url}]}``, in upload order."""
+    data = body.get("data") if isinstance(body.get("data"), dict) else body
+    return [_str(item.get("url")) for item in data.get("images") or [] if isinstance(item, dict)]
+
+
+def _channel_product_no(product: Mapping[str, Any]) -> str:
+    channel = _dict(product.get("smartstoreChannelProduct"))
+    return _str(channel.get("channelProductNo"))  # [U] not in the spec's response schema; read when sent
+
+
+def listing_from_origin_product(
+    product: Mapping[str, Any], origin_product_no: str, channel_product_no: str = ""
+) -> ChannelListing:
+    """``GET /v2/products/origin-products/{no}`` → ChannelListing (the answer does not repeat the number).
+
+    Option ids come back as ``optionCombinations[].id``. A product without options is returned with one
+    option whose id is the origin product number — the id push_stock/push_prices/push_sale_status treat
+    as the product itself — so a SKU can be matched to it by the product's seller code."""
+    origin = _dict(product.get("originProduct"))
+    attribute = _dict(origin.get("detailAttribute"))
+    option_data = _dict(attribute.get("optionInfo"))
+    seller_code = _str(_dict(attribute.get("sellerCodeInfo")).get("sellerManagementCode"))
+    status = _str(origin.get("statusType"))
+    sale_price = _int(origin.get("salePrice"))
+    group_names = _dict(option_data.get("optionCombinationGroupNames"))
+    names = tuple(
+        _str(group_names[f"optionGroupName{index}"])
+        for index in range(1, 5)
+        if group_names.get(f"optionGroupName{index}")
+    )
+    options = []
+    for combination in option_data.get("optionCombinations") or []:
+        if not isinstance(combination, dict):
+            continue
+        extra_price = _int(combination.get("price"))
+        values = tuple(
+            _str(combination.get(f"optionName{index}"))
+            for index in range(1, 5)
+            if combination.get(f"optionName{index}") not in (None, "")
+        )
+        options.append(
+            ChannelListingOption(
+                option_id=_str(combination.get("id")),
+                seller_code=_str(combination.get("sellerManagerCode")),
+                values=values,
+                price=sale_price + extra_price,
+                extra_price=extra_price,
+                stock=_int(combination.get("stockQuantity")),
+                on_sale=combination.get("usable") is not False,
+            )
+        )
+    if not options and origin_product_no:
+        options.append(
+            ChannelListingOption(
+                option_id=_str(origin_product_no),
+                seller_code=seller_code,
+                price=sale_price,
+                stock=_int(origin.get("stockQuantity")),
+                on_sale=status == "SALE",
+            )
+        )
+    channel_no = channel_product_no or _channel_product_no(product)
+    return ChannelListing(
+        product_id=_str(origin_product_no),
+        name=_str(origin.get("name")),
+        seller_code=seller_code,
+        state=listing_state(status),
+        channel_status=status,
+        sale_price=sale_price,
+        category_id=_str(origin.get("leafCategoryId")),
+        option_names=names,
+        options=options,
+        ref={"origin_product_no": _str(origin_product_no), "channel_product_no": channel_no},
+        raw={"detail": dict(product)},
+    )
+
+
+def _storefarm_channel_product(item: Mapping[str, Any]) -> dict[str, Any]:
+    channel_products = [entry for entry in item.get("channelProducts") or [] if isinstance(entry, dict)]
+    for entry in channel_products:
+        if entry.get("channelServiceType") in (None, "", "STOREFARM"):
+            return entry
+    return channel_products[0] if channel_products else {}
+
+
+def search_item_registered_at(item: Mapping[str, Any]) -> datetime | None:
+    """``regDate`` of a search row's smartstore channel product."""
+    return parse_datetime(_storefarm_channel_product(item).get("regDate"))
+
+
+def listing_from_search_item(item: Mapping[str, Any], detail: Mapping[str, Any] | None = None) -> ChannelListing:
+    """One ``POST /v1/products/search`` ``contents[]`` element (+ its origin product, when read) →
+    ChannelListing. The list row has no options; the detail adds them."""
+    origin_no = _str(item.get("originProductNo"))
+    channel = _storefarm_channel_product(item)
+    channel_no = _str(channel.get("channelProductNo"))
+    if detail:
+        listing = listing_from_origin_product(detail, origin_no, channel_no)
+        listing.seller_code = listing.seller_code or _str(channel.get("sellerManagementCode"))
+        listing.category_id = listing.category_id or _str(channel.get("categoryId"))
+        listing.raw = {"search": dict(item), "detail": dict(detail)}
+        return listing
+    status = _str(channel.get("statusType"))
+    return ChannelListing(
+        product_id=origin_no,
+        name=_str(channel.get("name")),
+        seller_code=_str(channel.get("sellerManagementCode")),
+        state=listing_state(status),
+        channel_status=status,
+        sale_price=_int(channel.get("salePrice")),
+        category_id=_str(channel.get("categoryId")),
+        ref={"origin_product_no": origin_no, "channel_product_no": channel_no},
+        raw={"search": dict(item)},
+    )
+
+
+def listing_option_ids(listing: ChannelListing) -> dict[str, str]:
+    """Our seller code → Naver option id, for the options that carry a seller code."""
+    return {option.seller_code: option.option_id for option in listing.options if option.seller_code}
+
+
+def listing_result(
+    origin_product_no: str, channel_product_no: str, detail: Mapping[str, Any], draft: ListingDraft
+) -> ListingResult:
+    """A register/update that Naver took, read back: option ids by our seller codes and the state.
+
+    Naver assigns option ids at registration (no review queue for ordinary categories), so the read-back
+    carries every id; a draft option whose seller code is missing from it is flagged in ``message``."""
+    listing = listing_from_origin_product(detail, origin_product_no, channel_product_no)
+    option_ids = listing_option_ids(listing)
+    wanted = [option.seller_code for option in draft.options] or [draft.seller_code]
+    missing = [code for code in wanted if code and code not in option_ids]
+    return ListingResult(
+        ok=True,
+        channel_product_id=_str(origin_product_no),
+        option_ids={code: option_ids[code] for code in wanted if code in option_ids},
+        state=listing.state,
+        code="" if not missing else "OPTION_IDS_MISSING",
+        message="" if not missing else f"네이버 응답에 옵션 ID가 없습니다: {', '.join(missing)}",
+        raw={
+            "originProductNo": _str(origin_product_no),
+            "smartstoreChannelProductNo": listing.ref.get("channel_product_no", ""),
+            "statusType": listing.channel_status,
+        },
+    )
+
+
+def product_search_body(
+    *, page: int, size: int, seller_code: str = "", status_types: Sequence[str] = ()
+) -> dict[str, Any]:
+    """``POST /v1/products/search`` body: page ≥ 1, size ≤ 1000 [D]; by seller code when given."""
+    body: dict[str, Any] = {"page": page, "size": size, "orderType": "NO"}
+    if seller_code:
+        body["searchKeywordType"] = "SELLER_CODE"
+        body["sellerManagementCode"] = seller_code
+    if status_types:
+        body["productStatusTypes"] = list(status_types)
+    return body

@@ -105,7 +105,7 @@ def test_registry_and_class_facts():
     assert [field.name for field in NaverAdapter.credential_fields] == ["client_id", "client_secret", "account_id"]
     assert NaverAdapter.batch_sizes[Capability.ACKNOWLEDGE] == 30
     assert Capability.INVOICE_UPDATE not in NaverAdapter.capabilities
-    assert len(NaverAdapter.capabilities) == 16
+    assert len(NaverAdapter.capabilities) == 19  # every capability but invoice update
 
 
 # -- orders --------------------------------------------------------------------------------------
