@@ -108,6 +108,121 @@ QUESTIONS = [
 ]
 CALL_CATEGORIES = ["배송문의>배송지연>배송일정 문의", "취소/반품문의>반품 절차 문의", "상품문의>상품 상세 문의"]
 
+# -- products (seller-products) -------------------------------------------------------------------
+MAX_PRODUCT_ITEMS = 200
+PRODUCT_REQUIRED = (
+    "displayCategoryCode",
+    "sellerProductName",
+    "vendorId",
+    "saleStartedAt",
+    "saleEndedAt",
+    "deliveryMethod",
+    "deliveryCompanyCode",
+    "deliveryChargeType",
+    "deliveryCharge",
+    "freeShipOverAmount",
+    "deliveryChargeOnReturn",
+    "remoteAreaDeliverable",
+    "unionDeliveryType",
+    "returnCenterCode",
+    "returnChargeName",
+    "companyContactNumber",
+    "returnZipCode",
+    "returnAddress",
+    "returnAddressDetail",
+    "returnCharge",
+    "outboundShippingPlaceCode",
+    "vendorUserId",
+    "requested",
+    "items",
+)
+ITEM_REQUIRED = (
+    "itemName",
+    "originalPrice",
+    "salePrice",
+    "maximumBuyCount",
+    "maximumBuyForPerson",
+    "maximumBuyForPersonPeriod",
+    "outboundShippingTimeDay",
+    "unitCount",
+    "adultOnly",
+    "taxType",
+    "parallelImported",
+    "overseasPurchased",
+    "pccNeeded",
+    "images",
+    "notices",
+    "attributes",
+    "contents",
+)
+NUMERIC_ITEM_FIELDS = (
+    "originalPrice",
+    "salePrice",
+    "maximumBuyCount",
+    "maximumBuyForPerson",
+    "maximumBuyForPersonPeriod",
+    "outboundShippingTimeDay",
+    "unitCount",
+)
+DELIVERY_METHODS = frozenset({"SEQUENCIAL", "COLD_FRESH", "MAKE_ORDER", "AGENT_BUY", "VENDOR_DIRECT"})
+DELIVERY_CHARGE_TYPES = frozenset(
+    {
+        "FREE",
+        "NOT_FREE",
+        "CHARGE_RECEIVED",
+        "CONDITIONAL_FREE",
+        "FREE_DELIVERY_OVER_9800",
+        "FREE_DELIVERY_OVER_19800",
+        "FREE_DELIVERY_OVER_30000",
+    }
+)
+ITEM_ENUMS = {
+    "adultOnly": frozenset({"ADULT_ONLY", "EVERYONE"}),
+    "taxType": frozenset({"TAX", "FREE"}),
+    "parallelImported": frozenset({"PARALLEL_IMPORTED", "NOT_PARALLEL_IMPORTED"}),
+    "overseasPurchased": frozenset({"OVERSEAS_PURCHASED", "NOT_OVERSEAS_PURCHASED"}),
+}
+OFFER_CONDITIONS = frozenset({"NEW", "REFURBISHED", "USED_BEST", "USED_GOOD", "USED_NORMAL"})
+IMAGE_TYPES = frozenset({"REPRESENTATION", "REP_OBLONG_ORIGIN", "DETAIL", "USED_PRODUCT"})
+CONTENTS_TYPES = frozenset(
+    {"IMAGE", "IMAGE_NO_SPACE", "TEXT", "IMAGE_TEXT", "TEXT_IMAGE", "IMAGE_IMAGE", "TEXT_TEXT", "TITLE", "HTML"}
+)
+# certificationType values of the category meta API; CODE types need the certificate number.
+CERTIFICATION_CODE_TYPES = frozenset(
+    {
+        "KC_KID_CERTIFICATION",
+        "KC_KID_CONFIRM",
+        "KC_ELECTRONICS_CERTIFICATION",
+        "KC_ELECTRONICS_CONFIRM",
+        "KC_HOUSEHOLD_CERTIFICATION",
+        "KC_HOUSEHOLD_CONFIRM",
+        "COMMUNICATION_EQUIPMENT",
+    }
+)
+CERTIFICATION_TYPES = CERTIFICATION_CODE_TYPES | {
+    "NOT_REQUIRED",
+    "PRESENTED_IN_DETAIL_PAGE",
+    "KC_KID_PROVIDER",
+    "KC_ELECTRONICS_PROVIDER",
+    "KC_HOUSEHOLD_QUALITY",
+    "KC_HOUSEHOLD_PACKAGING",
+}
+# The list's English status filter → statusName values.
+LIST_STATUS_FILTER = {
+    "IN_REVIEW": {"심사중"},
+    "SAVING": {"임시저장중"},
+    "SAVED": {"임시저장"},
+    "APPROVING": {"승인대기중"},
+    "APPROVED": {"승인완료"},
+    "PARTIAL_APPROVED": {"부분승인완료"},
+    "DENIED": {"승인반려"},
+    "DELETED": {"상품삭제"},
+}
+SUMMARY_KEYS = frozenset({"sellerProductId", "sellerProductName", "displayCategoryCode", "vendorId"})
+ETC_NOTICE_DETAILS = ("품명 및 모델명", "인증사항", "제조국(원산지)", "제조자(수입자)", "소비자상담 관련 전화번호")
+SEED_CATEGORIES = (62588, 58956, 69182, 80285, 63907)  # display category codes of the demo catalogue [U]
+SEED_ATTRIBUTE_TYPES = (("색상",), ("중량",), ("사이즈", "색상"), ("색상",), ("종류",))
+
 _HEADER = re.compile(
     r"^CEA\s+algorithm=(?P<algorithm>[^,\s]+),\s*access-key=(?P<access_key>[^,\s]+),\s*"
     r"signed-date=(?P<signed_date>[^,\s]+),\s*signature=(?P<signature>[0-9a-fA-F]+)\s*$"
@@ -215,6 +330,21 @@ class Option:
     price: int
     stock: int
     on_sale: bool = True
+    original_price: int = 0  # 할인율기준가 (0: none set)
+
+
+@dataclass(slots=True)
+class SellerProduct:
+    """A registered product (등록상품): product-level fields as sent, items with their ids."""
+
+    seller_product_id: int
+    status: str  # statusName: 임시저장 / 승인대기중 / 승인완료 / 부분승인완료 / 승인반려 / 상품삭제
+    created: datetime
+    body: dict[str, Any]  # product-level fields (no items)
+    items: list[dict[str, Any]]  # item fields as sent + sellerProductItemId / vendorItemId
+    product_id: int | None = None  # Coupang's catalogue productId, set on approval
+    category_id: int = 0
+    deny_reason: str = ""
 
 
 def _text(moment: datetime | None, sep: str = "T") -> str:
@@ -260,6 +390,126 @@ def _int_arg(value: str | None, default: int) -> int | None:
         return None
 
 
+def _number(value: Any) -> int | None:
+    """Coupang takes numbers as JSON numbers or digit strings ("9999" in its own samples)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value).strip()
+    return int(text) if re.fullmatch(r"-?\d+", text) else None
+
+
+def _product_time(value: Any) -> datetime | None:
+    text = str(value or "")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", text):
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _exposed(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """An item's purchase-option values (exposed attributes), the part that cannot change."""
+    return sorted(
+        (str(a.get("attributeTypeName")), str(a.get("attributeValueName")))
+        for a in item.get("attributes") or []
+        if isinstance(a, dict) and a.get("exposed", "EXPOSED") == "EXPOSED"
+    )
+
+
+def _images_problem(images: Any, label: str) -> str:
+    if not isinstance(images, list) or not images:
+        return label + "이미지목록(images)은 필수 입력 항목입니다."
+    counts: dict[str, int] = {}
+    for image in images:
+        kind = image.get("imageType") if isinstance(image, dict) else None
+        if kind not in IMAGE_TYPES:
+            return label + f"이미지타입(imageType)이 올바르지 않습니다: {kind}"
+        counts[kind] = counts.get(kind, 0) + 1
+        path = str(image.get("vendorPath") or "")
+        if not path and not image.get("cdnPath"):
+            return label + "이미지는 vendorPath와 cdnPath 중 하나 이상 입력해야 합니다."
+        if path and (not path.startswith(("http://", "https://")) or len(path) > 200):
+            return label + f"이미지 경로(vendorPath)는 http(s)://로 시작하는 200자 이하의 주소여야 합니다: {path[:60]}"
+    if counts.get("REPRESENTATION", 0) != 1:
+        return label + "대표이미지(REPRESENTATION)는 1개 입력해야 합니다."
+    if counts.get("DETAIL", 0) > 9:
+        return label + "기타이미지(DETAIL)는 최대 9개까지 등록할 수 있습니다."
+    if counts.get("USED_PRODUCT", 0) > 4:
+        return label + "중고상태 이미지(USED_PRODUCT)는 최대 4개까지 등록할 수 있습니다."
+    return ""
+
+
+def _notices_problem(notices: Any, label: str) -> str:
+    if not isinstance(notices, list) or not notices:
+        return label + "상품고시정보(notices)는 필수 입력 항목입니다."
+    categories = {notice.get("noticeCategoryName") for notice in notices if isinstance(notice, dict)}
+    if len(categories) != 1 or None in categories or "" in categories:
+        return label + "상품고시정보는 하나의 상품고시정보카테고리(noticeCategoryName)로 입력해야 합니다."
+    for notice in notices:
+        if not str(notice.get("noticeCategoryDetailName") or "").strip():
+            return label + "상품고시정보카테고리상세명(noticeCategoryDetailName)은 필수 입력 항목입니다."
+        if not str(notice.get("content") or "").strip():
+            detail = notice["noticeCategoryDetailName"]
+            return label + f"상품고시정보 [{detail}]의 내용(content)을 입력하세요."
+    return ""
+
+
+def _attributes_problem(attributes: Any, label: str) -> str:
+    if not isinstance(attributes, list) or not attributes:
+        return label + "옵션목록(attributes)은 1개 이상 입력해야 합니다."
+    seen: set[str] = set()
+    for attribute in attributes:
+        if not isinstance(attribute, dict) or not str(attribute.get("attributeTypeName") or "").strip():
+            return label + "옵션타입명(attributeTypeName)은 필수 입력 항목입니다."
+        kind, value = str(attribute["attributeTypeName"]), str(attribute.get("attributeValueName") or "")
+        if kind in seen:
+            return label + f"옵션타입명이 중복되었습니다: {kind}"
+        seen.add(kind)
+        if len(kind) > 25 or len(value) > 30:
+            return label + "옵션타입명은 25자, 옵션값은 30자 이하로 입력해야 합니다."
+        if attribute.get("exposed", "EXPOSED") not in ("EXPOSED", "NONE"):
+            return label + f"exposed 값이 올바르지 않습니다: {attribute.get('exposed')}"
+    return ""
+
+
+def _contents_problem(contents: Any, label: str) -> str:
+    if not isinstance(contents, list) or not contents:
+        return label + "컨텐츠목록(contents)은 필수 입력 항목입니다."
+    for content in contents:
+        if not isinstance(content, dict) or content.get("contentsType") not in CONTENTS_TYPES:
+            return label + "컨텐츠타입(contentsType)이 올바르지 않습니다."
+        details = content.get("contentDetails")
+        if not isinstance(details, list) or not details:
+            return label + "상세컨텐츠목록(contentDetails)은 필수 입력 항목입니다."
+        for detail in details:
+            if detail.get("detailType") not in ("IMAGE", "TEXT") or not str(detail.get("content") or "").strip():
+                return label + "상세컨텐츠의 세부타입(detailType)과 내용(content)을 확인하세요."
+    return ""
+
+
+def _certifications_problem(certifications: Any, label: str) -> str:
+    if not isinstance(certifications, list):
+        return label + "상품인증정보(certifications)가 올바르지 않습니다."
+    for cert in certifications:
+        kind = cert.get("certificationType") if isinstance(cert, dict) else None
+        if kind not in CERTIFICATION_TYPES:
+            return label + f"인증정보Type(certificationType)이 올바르지 않습니다: {kind}"
+        if kind in CERTIFICATION_CODE_TYPES and not str(cert.get("certificationCode") or "").strip():
+            return label + f"{kind} 인증은 인증번호(certificationCode)를 입력해야 합니다."
+    return ""
+
+
+def _tags_problem(tags: Any, label: str) -> str:
+    if not isinstance(tags, list) or len(tags) > 20 or any(len(str(tag)) > 20 for tag in tags):
+        return label + "검색어(searchTags)는 최대 20개, 각 20자 이하로 입력해야 합니다."
+    return ""
+
+
 class CoupangSandbox(SandboxApp):
     name = "coupang"
 
@@ -273,7 +523,14 @@ class CoupangSandbox(SandboxApp):
         enforce_rate_limit: bool = False,
         auth_clock: Callable[[], datetime] | None = None,
         history_days: int = 60,
+        listing_approval: str = "immediate",
     ):
+        if listing_approval not in ("immediate", "manual"):
+            raise ValueError("listing_approval is 'immediate' or 'manual'")
+        # "immediate": a product sent with requested=true is approved on the spot (승인완료, vendorItemIds
+        # assigned) — real Coupang reviews it first. "manual": it waits in 승인대기중 until a test calls
+        # approve_seller_product() / deny_seller_product().
+        self.listing_approval = listing_approval
         self.accounts = [dict(account) for account in (accounts or [DEMO_CREDENTIALS])]
         self.accounts_by_key = {account["access_key"]: account for account in self.accounts}
         self.enforce_rate_limit = enforce_rate_limit
@@ -296,7 +553,9 @@ class CoupangSandbox(SandboxApp):
                     seller_code=option.seller_code,
                     price=option.price,
                     stock=option.stock,
+                    original_price=option.price,
                 )
+        self.seller_products: dict[int, SellerProduct] = {}
         self.boxes: dict[int, Box] = {}
         self.orders: dict[int, list[int]] = {}
         self._times: list[datetime] = []
@@ -331,8 +590,13 @@ class CoupangSandbox(SandboxApp):
             "outbound": 5100,
             "return_center": 1_100_044_600,
             "remote": 580_000,
+            "seller_product": 14_200_000_000,
+            "seller_product_item": 73_100_000_000,
+            "vendor_item": 88_400_000_000,
+            "product": 7_900_000_000,
         }
         self._seed_templates()
+        self._seed_seller_products()
         self._seed_revenue(history_days)
 
     # ------------------------------------------------------------------------------------------
@@ -495,6 +759,12 @@ class CoupangSandbox(SandboxApp):
         add("PUT", f"{SA}/vendor-items/{{vendorItemId}}/sales/stop", self.stop_sale)
         add("PUT", f"{SA}/vendor-items/{{vendorItemId}}/sales/resume", self.resume_sale)
         add("GET", f"{SA}/vendor-items/{{vendorItemId}}/inventories", self.inventory)
+        add("PUT", f"{SA}/vendor-items/{{vendorItemId}}/original-prices/{{price}}", self.set_original_price)
+        add("POST", f"{SA}/seller-products", self.create_seller_product)
+        add("PUT", f"{SA}/seller-products", self.update_seller_product)
+        add("GET", f"{SA}/seller-products", self.list_seller_products)
+        add("GET", f"{SA}/seller-products/{{sellerProductId}}", self.get_seller_product)
+        add("PUT", f"{SA}/seller-products/{{sellerProductId}}/approvals", self.request_approval)
         add("GET", f"{OA}/v1/revenue-history", self.revenue_history)
         add("GET", f"{MO}/v2/vendor/shipping-place/outbound", self.list_outbound)
         add("POST", f"{OA}/v5/vendors/{{vendorId}}/outboundShippingCenters", self.create_outbound)
@@ -1666,6 +1936,541 @@ class CoupangSandbox(SandboxApp):
             },
         )
 
+    def set_original_price(self, request: Request, vendorItemId: str, price: str) -> Response:
+        option = self._option(vendorItemId)
+        if isinstance(option, Response):
+            return option
+        if not price.isdigit() or int(price) % 10:
+            return self.product_error("할인율기준가는 10원 단위로 입력해야 합니다.")
+        if int(price) and int(price) < option.price:  # [U] 0 clears it
+            return self.product_error("할인율기준가는 판매가격보다 낮을 수 없습니다.")
+        option.original_price = int(price)
+        return self.success("할인율 기준가격 변경을 완료했습니다.")
+
+    # ------------------------------------------------------------------------------------------
+    # Products (seller-products): register, full update, read, list, approval
+    # ------------------------------------------------------------------------------------------
+    @staticmethod
+    def product_error(message: str) -> Response:
+        """The product APIs' refusal: HTTP 400 ``{code: "ERROR", message, data: null}`` [U: wording]."""
+        return json_response(400, {"code": "ERROR", "message": message, "data": None})
+
+    def _seed_seller_products(self) -> None:
+        """The demo catalogue as approved products, so 상품 목록 조회 finds them with their seller codes."""
+        outbound = next(iter(self.outbound))
+        return_center = next(iter(self.return_centers.values()))
+        address = return_center["placeAddresses"][0]
+        created = self._now() - timedelta(days=90)
+        for index, product in enumerate(self.products):
+            types = SEED_ATTRIBUTE_TYPES[index % len(SEED_ATTRIBUTE_TYPES)]
+            body = {
+                "displayCategoryCode": SEED_CATEGORIES[index % len(SEED_CATEGORIES)],
+                "sellerProductName": product.name,
+                "vendorId": self.vendor_id,
+                "saleStartedAt": _text(created),
+                "saleEndedAt": "2099-01-01T23:59:59",
+                "displayProductName": product.name,
+                "brand": "장터상회",
+                "generalProductName": product.name,
+                "productGroup": "",
+                "deliveryMethod": "SEQUENCIAL",
+                "deliveryCompanyCode": "CJGLS",
+                "deliveryChargeType": "CONDITIONAL_FREE",
+                "deliveryCharge": 3000,
+                "freeShipOverAmount": 30000,
+                "deliveryChargeOnReturn": 0,
+                "remoteAreaDeliverable": "Y",
+                "unionDeliveryType": "UNION_DELIVERY",
+                "returnCenterCode": return_center["returnCenterCode"],
+                "returnChargeName": return_center["shippingPlaceName"],
+                "companyContactNumber": address["companyContactNumber"],
+                "returnZipCode": address["returnZipCode"],
+                "returnAddress": address["returnAddress"],
+                "returnAddressDetail": address["returnAddressDetail"],
+                "returnCharge": 3000,
+                "afterServiceInformation": "A/S 문의 02-1234-5678",
+                "afterServiceContactNumber": "02-1234-5678",
+                "outboundShippingPlaceCode": outbound,
+                "vendorUserId": "jangteo_wing",
+                "requested": True,
+                "requiredDocuments": [],
+                "extraInfoMessage": None,
+                "manufacture": "장터상회",
+            }
+            items = []
+            for option in product.options:
+                values = option.name.split("/")
+                items.append(
+                    {
+                        "sellerProductItemId": self._id("seller_product_item"),
+                        "vendorItemId": int(option.option_id),
+                        "itemName": option.name,
+                        "originalPrice": option.price,
+                        "salePrice": option.price,
+                        "maximumBuyCount": option.stock,
+                        "maximumBuyForPerson": 0,
+                        "maximumBuyForPersonPeriod": 1,
+                        "outboundShippingTimeDay": 2,
+                        "unitCount": 0,
+                        "adultOnly": "EVERYONE",
+                        "taxType": "TAX",
+                        "parallelImported": "NOT_PARALLEL_IMPORTED",
+                        "overseasPurchased": "NOT_OVERSEAS_PURCHASED",
+                        "pccNeeded": False,
+                        "externalVendorSku": option.seller_code,
+                        "barcode": "",
+                        "emptyBarcode": True,
+                        "emptyBarcodeReason": "자체 제작 상품",
+                        "modelNo": "",
+                        "certifications": [{"certificationType": "NOT_REQUIRED", "certificationCode": ""}],
+                        "searchTags": [],
+                        "images": [
+                            {
+                                "imageOrder": 0,
+                                "imageType": "REPRESENTATION",
+                                "vendorPath": f"https://img.jangteo.example/{option.seller_code}.jpg",
+                            }
+                        ],
+                        "notices": [
+                            {
+                                "noticeCategoryName": "기타 재화",
+                                "noticeCategoryDetailName": name,
+                                "content": "상세페이지 참조",
+                            }
+                            for name in ETC_NOTICE_DETAILS
+                        ],
+                        "attributes": [
+                            {"attributeTypeName": kind, "attributeValueName": value, "exposed": "EXPOSED"}
+                            for kind, value in zip(types, values, strict=False)
+                        ],
+                        "contents": [
+                            {
+                                "contentsType": "TEXT",
+                                "contentDetails": [{"content": f"<p>{product.name}</p>", "detailType": "TEXT"}],
+                            }
+                        ],
+                        "offerCondition": "NEW",
+                    }
+                )
+            seller_product_id = int(product.product_id)
+            self.seller_products[seller_product_id] = SellerProduct(
+                seller_product_id=seller_product_id,
+                status="승인완료",
+                created=created,
+                body=body,
+                items=items,
+                product_id=seller_product_id + 7_000_000,
+                category_id=body["displayCategoryCode"] // 10,
+            )
+
+    # -- validation ---------------------------------------------------------------------------------
+    def _product_problem(self, body: dict[str, Any], current: SellerProduct | None) -> str:
+        """Why Coupang would refuse this register/update body, or "" (checks in the docs' order)."""
+        for name in PRODUCT_REQUIRED:
+            value = body.get(name)
+            if value is None or (isinstance(value, str) and not value.strip() and name != "returnAddressDetail"):
+                return f"{name}은(는) 필수 입력 항목입니다."
+        if _number(body.get("displayCategoryCode")) is None:
+            return "노출카테고리코드(displayCategoryCode)가 올바르지 않습니다."
+        name = str(body["sellerProductName"])
+        if len(name) > 100:
+            return "등록상품명(sellerProductName)은 최대 100자까지 입력할 수 있습니다."
+        if len(str(body.get("displayProductName") or "")) > 100:
+            return "노출상품명(displayProductName)은 최대 100자까지 입력할 수 있습니다."
+        started, ended = _product_time(body["saleStartedAt"]), _product_time(body["saleEndedAt"])
+        if started is None or ended is None:
+            return "판매시작일시/판매종료일시는 yyyy-MM-dd'T'HH:mm:ss 형식이어야 합니다."
+        if ended <= started:
+            return "판매종료일시는 판매시작일시 이후여야 합니다."
+        if ended.year > 2099:
+            return "판매종료일시는 2099년까지 입력할 수 있습니다."
+        problem = self._delivery_problem(body)
+        if problem:
+            return problem
+        if str(body["vendorUserId"]).strip() == "":
+            return "vendorUserId(실사용자아이디)는 필수 입력 항목입니다."
+        if str(body["requested"]).lower() not in ("true", "false"):
+            return "requested는 true 또는 false여야 합니다."
+        items = body["items"]
+        if not isinstance(items, list) or not items:
+            return "업체상품옵션목록(items)은 1개 이상 입력해야 합니다."
+        if len(items) > MAX_PRODUCT_ITEMS:
+            return f"업체상품옵션(items)은 최대 {MAX_PRODUCT_ITEMS}개까지 등록할 수 있습니다. (입력 {len(items)}개)"
+        names: set[str] = set()
+        combinations: dict[tuple, str] = {}
+        for item in items:
+            if not isinstance(item, dict):
+                return "items의 항목이 올바르지 않습니다."
+            problem = self._item_problem(item)
+            if problem:
+                return problem
+            item_name = str(item["itemName"])
+            if item_name in names:
+                return f"업체상품옵션명(itemName)이 중복되었습니다: {item_name}"
+            names.add(item_name)
+            exposed = tuple(
+                sorted(
+                    (str(a.get("attributeTypeName")), str(a.get("attributeValueName")))
+                    for a in item["attributes"]
+                    if a.get("exposed", "EXPOSED") == "EXPOSED" and str(a.get("attributeValueName") or "")
+                )
+            )
+            if exposed and exposed in combinations:
+                return f"동일한 옵션값을 가진 옵션이 있습니다: {combinations[exposed]}, {item_name}"
+            combinations[exposed] = item_name
+        return self._update_problem(body, current) if current is not None else ""
+
+    def _delivery_problem(self, body: dict[str, Any]) -> str:
+        if body["deliveryMethod"] not in DELIVERY_METHODS:
+            return f"배송방법(deliveryMethod)이 올바르지 않습니다: {body['deliveryMethod']}"
+        if body["deliveryCompanyCode"] not in COURIERS:
+            return f"택배사 코드(deliveryCompanyCode)가 올바르지 않습니다: {body['deliveryCompanyCode']}"
+        charge_type = body["deliveryChargeType"]
+        if charge_type not in DELIVERY_CHARGE_TYPES:
+            return f"배송비종류(deliveryChargeType)가 올바르지 않습니다: {charge_type}"
+        amounts = {}
+        for name in ("deliveryCharge", "freeShipOverAmount", "deliveryChargeOnReturn", "returnCharge"):
+            amount = _number(body[name])
+            if amount is None or amount < 0:
+                return f"{name}은(는) 0 이상의 숫자여야 합니다."
+            amounts[name] = amount
+        charge, threshold, initial = (
+            amounts["deliveryCharge"],
+            amounts["freeShipOverAmount"],
+            amounts["deliveryChargeOnReturn"],
+        )
+        if charge_type == "FREE" and (charge or threshold):
+            return "무료배송인 경우 기본배송비와 무료배송 조건금액은 0원이어야 합니다."
+        if charge_type == "NOT_FREE":
+            if threshold:
+                return "배송비 종류가 유료배송인 경우 조건부 무료배송 금액은 0원이어야 합니다."
+            if not charge:
+                return "유료배송인 경우 기본배송비(deliveryCharge)를 입력해야 합니다."
+        if charge_type == "CONDITIONAL_FREE" and (not charge or not threshold):
+            return "조건부 무료배송인 경우 기본배송비와 무료배송 조건금액(freeShipOverAmount)을 입력해야 합니다."
+        if charge_type in ("NOT_FREE", "CONDITIONAL_FREE", "CHARGE_RECEIVED") and initial:
+            return "초도반품배송비(deliveryChargeOnReturn)는 무료배송인 경우에만 입력할 수 있습니다."
+        if body["remoteAreaDeliverable"] not in ("Y", "N"):
+            return "도서산간 배송여부(remoteAreaDeliverable)는 Y 또는 N이어야 합니다."
+        if body["unionDeliveryType"] not in ("UNION_DELIVERY", "NOT_UNION_DELIVERY"):
+            return f"묶음 배송여부(unionDeliveryType)가 올바르지 않습니다: {body['unionDeliveryType']}"
+        if charge_type == "CHARGE_RECEIVED" and body["unionDeliveryType"] == "UNION_DELIVERY":
+            return "착불배송은 묶음배송을 설정할 수 없습니다."
+        if _number(body["returnCenterCode"]) not in self.return_centers:
+            return f"반품지센터코드(returnCenterCode)가 존재하지 않습니다: {body['returnCenterCode']}"
+        if _number(body["outboundShippingPlaceCode"]) not in self.outbound:
+            return f"출고지주소코드(outboundShippingPlaceCode)가 존재하지 않습니다: {body['outboundShippingPlaceCode']}"
+        return ""
+
+    def _item_problem(self, item: dict[str, Any]) -> str:
+        for name in ITEM_REQUIRED:
+            if item.get(name) is None or item.get(name) == "":
+                return f"items.{name}은(는) 필수 입력 항목입니다."
+        label = f"[{item['itemName']}] "
+        if len(str(item["itemName"])) > 150:
+            return label + "업체상품옵션명(itemName)은 최대 150자까지 입력할 수 있습니다."
+        sale, original = _number(item["salePrice"]), _number(item["originalPrice"])
+        if sale is None or sale < 10 or sale % 10:
+            return label + "판매가격(salePrice)은 10원 단위로 입력해야 합니다."
+        if original is None or original % 10:
+            return label + "할인율기준가(originalPrice)는 10원 단위로 입력해야 합니다."
+        if original < sale:
+            return label + "할인율기준가(originalPrice)는 판매가격(salePrice)보다 낮을 수 없습니다."
+        stock = _number(item["maximumBuyCount"])
+        if stock is None or not 0 <= stock <= 99999:
+            return label + "판매가능수량(maximumBuyCount)은 0~99999 사이여야 합니다."
+        per_person, period = _number(item["maximumBuyForPerson"]), _number(item["maximumBuyForPersonPeriod"])
+        if per_person is None or per_person < 0 or period is None or period < 1:
+            return label + "인당 최대구매수량은 0 이상, 최대구매수량기간은 1일 이상이어야 합니다."
+        lead = _number(item["outboundShippingTimeDay"])
+        if lead is None or not 0 <= lead <= 20:  # [U] upper bound
+            return label + "기준출고일(outboundShippingTimeDay)이 올바르지 않습니다."
+        for name, allowed in ITEM_ENUMS.items():
+            if item[name] not in allowed:
+                return label + f"{name} 값이 올바르지 않습니다: {item[name]}"
+        if not str(item.get("barcode") or "") and not item.get("emptyBarcode"):
+            return label + "바코드(barcode)를 입력하거나 바코드 없음(emptyBarcode)을 선택하세요."
+        if item.get("emptyBarcode") and not str(item.get("emptyBarcodeReason") or "").strip():
+            return label + "바코드 없음 사유(emptyBarcodeReason)를 입력하세요."
+        if item.get("offerCondition", "NEW") not in OFFER_CONDITIONS:
+            return label + f"상품상태(offerCondition)가 올바르지 않습니다: {item.get('offerCondition')}"
+        return (
+            _images_problem(item["images"], label)
+            or _notices_problem(item["notices"], label)
+            or _attributes_problem(item["attributes"], label)
+            or _contents_problem(item["contents"], label)
+            or _certifications_problem(item.get("certifications") or [], label)
+            or _tags_problem(item.get("searchTags") or [], label)
+        )
+
+    def _update_problem(self, body: dict[str, Any], current: SellerProduct) -> str:
+        if current.status == "상품삭제":
+            return "삭제된 상품은 수정할 수 없습니다."
+        known = {item["sellerProductItemId"]: item for item in current.items}
+        kept: set[int] = set()
+        for item in body["items"]:
+            if item.get("sellerProductItemId") in (None, ""):
+                continue
+            item_id = _number(item["sellerProductItemId"])
+            if item_id not in known:
+                return f"이 상품의 옵션이 아닌 sellerProductItemId입니다: {item['sellerProductItemId']}"
+            kept.add(item_id)
+            registered = known[item_id]
+            if _exposed(item) != _exposed(registered):
+                return f"[{item['itemName']}] 등록된 옵션의 옵션값(attributes)은 수정할 수 없습니다."
+        for item_id, item in known.items():
+            if item_id not in kept and item.get("vendorItemId"):
+                return f"승인완료된 옵션은 삭제할 수 없습니다. (vendorItemId: {item['vendorItemId']})"
+        return ""
+
+    # -- state changes ------------------------------------------------------------------------------
+    def _live(self, item: dict[str, Any]) -> Option | None:
+        vendor_item_id = item.get("vendorItemId")
+        return self.options.get(vendor_item_id) if vendor_item_id else None
+
+    def _review(self, product: SellerProduct, requested: bool) -> None:
+        """Status after a save: 임시저장 without approval request, else reviewed (immediately or not)."""
+        approved = product.status in ("승인완료", "부분승인완료")
+        if not requested:
+            if not approved:
+                product.status = "임시저장"
+            return
+        if self.listing_approval == "immediate":
+            self.approve_seller_product(product.seller_product_id)
+        else:
+            product.status = "승인대기중"
+
+    def approve_seller_product(self, seller_product_id: int) -> list[int]:
+        """Test/demo helper: Coupang approves the product; unapproved items get vendorItemIds (returned)."""
+        with self.lock:
+            product = self.seller_products[int(seller_product_id)]
+            product.status = "승인완료"
+            product.deny_reason = ""
+            if product.product_id is None:
+                product.product_id = self._id("product")
+            assigned = []
+            for item in product.items:
+                live = self._live(item)
+                if live is None:
+                    vendor_item_id = self._id("vendor_item")
+                    item["vendorItemId"] = vendor_item_id
+                    assigned.append(vendor_item_id)
+                    live = self.options[vendor_item_id] = Option(
+                        vendor_item_id=vendor_item_id,
+                        seller_product_id=product.seller_product_id,
+                        product_id=product.product_id,
+                        product_name="",
+                        option_name="",
+                        seller_code="",
+                        price=item["salePrice"],
+                        stock=item["maximumBuyCount"],
+                        original_price=item["originalPrice"],
+                    )
+                live.product_name = str(product.body["sellerProductName"])
+                live.option_name = str(item["itemName"])
+                live.seller_code = str(item.get("externalVendorSku") or "")
+            return assigned
+
+    def deny_seller_product(self, seller_product_id: int, reason: str = "상품 정보 부족") -> None:
+        """Test/demo helper: Coupang refuses the product (승인반려)."""
+        with self.lock:
+            product = self.seller_products[int(seller_product_id)]
+            product.status = "승인반려"
+            product.deny_reason = reason
+
+    @staticmethod
+    def _normalized_item(item: dict[str, Any]) -> dict[str, Any]:
+        stored = dict(item)
+        for name in NUMERIC_ITEM_FIELDS:
+            stored[name] = _number(item[name])
+        stored["pccNeeded"] = str(item.get("pccNeeded")).lower() == "true"
+        return stored
+
+    def _save_items(self, product: SellerProduct, items: list[dict[str, Any]]) -> None:
+        known = {item["sellerProductItemId"]: item for item in product.items}
+        saved = []
+        for item in items:
+            stored = self._normalized_item(item)
+            item_id = _number(item.get("sellerProductItemId")) if item.get("sellerProductItemId") else None
+            previous = known.get(item_id) if item_id else None
+            if previous is None:
+                stored["sellerProductItemId"] = self._id("seller_product_item")
+                stored["vendorItemId"] = None
+            else:
+                stored["sellerProductItemId"] = item_id
+                stored["vendorItemId"] = previous.get("vendorItemId")
+            live = self._live(stored)
+            if live is not None:
+                # Approved items keep their price, stock and reference price: those change only
+                # through the vendor-items APIs (the full update does not apply them).
+                stored["salePrice"], stored["maximumBuyCount"] = live.price, live.stock
+                stored["originalPrice"] = live.original_price or live.price
+                live.option_name = str(stored["itemName"])
+                live.seller_code = str(stored.get("externalVendorSku") or "")
+                live.product_name = str(product.body.get("sellerProductName") or live.product_name)
+            saved.append(stored)
+        product.items = saved
+
+    # -- endpoints ----------------------------------------------------------------------------------
+    def _product_body(self, request: Request) -> dict[str, Any] | Response:
+        try:
+            body = request.json()
+        except (ValueError, UnicodeDecodeError):
+            return self.product_error("요청 본문(JSON)을 해석할 수 없습니다.")
+        if not isinstance(body, dict):
+            return self.product_error("요청 본문은 JSON 객체여야 합니다.")
+        if not body.get("vendorId"):
+            return self.product_error("vendorId은(는) 필수 입력 항목입니다.")
+        if body["vendorId"] != request.header("x-coupang-vendor-id"):
+            return self.product_error("params's vendorId not equals gateway's vendorId!")
+        return body
+
+    def create_seller_product(self, request: Request) -> Response:
+        body = self._product_body(request)
+        if isinstance(body, Response):
+            return body
+        problem = self._product_problem(body, None)
+        if problem:
+            return self.product_error(problem)
+        product = SellerProduct(
+            seller_product_id=self._id("seller_product"),
+            status="임시저장",
+            created=self._now(),
+            body={key: value for key, value in body.items() if key != "items"},
+            items=[],
+            category_id=_number(body["displayCategoryCode"]) // 10,
+        )
+        self._save_items(product, body["items"])
+        self.seller_products[product.seller_product_id] = product
+        self._review(product, str(body["requested"]).lower() == "true")
+        return json_response(200, {"code": "SUCCESS", "message": "", "data": product.seller_product_id})
+
+    def update_seller_product(self, request: Request) -> Response:
+        body = self._product_body(request)
+        if isinstance(body, Response):
+            return body
+        product_id = _number(body.get("sellerProductId"))
+        if product_id is None:
+            return self.product_error("업체상품아이디(sellerProductId)는 필수 입력 항목입니다.")
+        current = self.seller_products.get(product_id)
+        if current is None:
+            return self.product_error(f"업체상품[{product_id}]이(가) 존재하지 않습니다.")
+        problem = self._product_problem(body, current)
+        if problem:
+            return self.product_error(problem)
+        category = current.body.get("displayCategoryCode")  # not changeable after registration
+        current.body = {key: value for key, value in body.items() if key not in ("items", "sellerProductId")}
+        current.body["displayCategoryCode"] = category
+        self._save_items(current, body["items"])
+        if current.status == "승인반려":
+            current.status = "임시저장"
+        self._review(current, str(body["requested"]).lower() == "true")
+        return json_response(200, {"code": "SUCCESS", "message": "", "data": product_id})
+
+    def request_approval(self, request: Request, sellerProductId: str) -> Response:
+        product = self._seller_product(sellerProductId)
+        if isinstance(product, Response):
+            return product
+        if product.status not in ("임시저장", "승인반려"):
+            return self.product_error("임시저장 상태의 상품만 승인요청할 수 있습니다.")
+        self._review(product, True)
+        return json_response(200, {"code": "SUCCESS", "message": "", "data": str(product.seller_product_id)})
+
+    def _seller_product(self, value: str) -> SellerProduct | Response:
+        if not value.isdigit():
+            return self.product_error("업체상품아이디는 숫자형으로 입력해주세요.")
+        product = self.seller_products.get(int(value))
+        if product is None:
+            return self.product_error(f"업체상품[{value}]이(가) 존재하지 않습니다.")
+        return product
+
+    def get_seller_product(self, request: Request, sellerProductId: str) -> Response:
+        product = self._seller_product(sellerProductId)
+        if isinstance(product, Response):
+            return product
+        return json_response(200, {"code": "SUCCESS", "message": "", "data": self.render_seller_product(product)})
+
+    def list_seller_products(self, request: Request) -> Response:
+        vendor = request.arg("vendorId")
+        if not vendor:
+            return self.product_error("vendorId은(는) 필수 입력 항목입니다.")
+        size = _int_arg(request.arg("maxPerPage"), 10)
+        if size is None or not 1 <= size <= 100:
+            return self.product_error("maxPerPage는 1~100 사이여야 합니다.")
+        token = request.arg("nextToken") or "1"
+        if not token.isdigit() or int(token) < 1:
+            return self.product_error("nextToken이 올바르지 않습니다.")
+        name = request.arg("sellerProductName") or ""
+        if len(name) > 20:
+            return self.product_error("등록상품명(sellerProductName) 검색어는 20자 이하로 입력해야 합니다.")
+        status = request.arg("status") or ""
+        if status and status not in LIST_STATUS_FILTER:
+            return self.product_error(f"업체상품상태(status)가 올바르지 않습니다: {status}")
+        wanted_id = request.arg("sellerProductId") or ""
+        products = sorted(self.seller_products.values(), key=lambda p: p.seller_product_id, reverse=True)
+        if status:
+            products = [p for p in products if p.status in LIST_STATUS_FILTER[status]]
+        if name:
+            products = [p for p in products if name in str(p.body.get("sellerProductName"))]
+        if wanted_id:
+            products = [p for p in products if str(p.seller_product_id) == wanted_id]
+        page = int(token)
+        rows = products[(page - 1) * size : page * size]
+        next_token = str(page + 1) if page * size < len(products) else ""
+        data = [self.render_seller_product_summary(p) for p in rows]
+        return json_response(200, {"code": "SUCCESS", "message": "", "nextToken": next_token, "data": data})
+
+    # -- rendering ----------------------------------------------------------------------------------
+    def render_seller_product_summary(self, product: SellerProduct) -> dict[str, Any]:
+        body = product.body
+        return {
+            "sellerProductId": product.seller_product_id,
+            "sellerProductName": body.get("sellerProductName"),
+            "displayCategoryCode": _number(body.get("displayCategoryCode")),
+            "categoryId": product.category_id,
+            "productId": product.product_id,
+            "vendorId": self.vendor_id,
+            "mdId": "jangteo_md@",
+            "mdName": None,
+            "saleStartedAt": body.get("saleStartedAt"),
+            "saleEndedAt": body.get("saleEndedAt"),
+            "brand": body.get("brand"),
+            "statusName": product.status,
+            "createdAt": _text(product.created),
+        }
+
+    def render_seller_product(self, product: SellerProduct) -> dict[str, Any]:
+        body = product.body
+        items = []
+        for item in product.items:
+            rendered = dict(item)
+            live = self._live(item)
+            if live is not None:
+                rendered["salePrice"] = live.price
+                rendered["maximumBuyCount"] = live.stock
+                rendered["originalPrice"] = live.original_price or live.price
+            rendered["itemId"] = (live.vendor_item_id // 10) if live is not None else None
+            rendered["supplyPrice"] = rendered["salePrice"] * 892 // 1000
+            rendered["saleAgentCommission"] = 10.8
+            rendered["bestPriceGuaranteed3P"] = False
+            items.append(rendered)
+        return {
+            "sellerProductId": product.seller_product_id,
+            "sellerProductName": body.get("sellerProductName"),
+            "displayCategoryCode": _number(body.get("displayCategoryCode")),
+            "categoryId": product.category_id,
+            "productId": product.product_id,
+            "vendorId": self.vendor_id,
+            "mdId": "jangteo_md@",
+            "mdName": None,
+            "statusName": product.status,
+            "contributorType": "API_SELLER",
+            **{key: value for key, value in body.items() if key not in SUMMARY_KEYS},
+            "outboundShippingPlaceCode": _number(body.get("outboundShippingPlaceCode")),
+            "items": items,
+            "bundleInfo": {"bundleType": "SINGLE"},
+        }
+
     # ------------------------------------------------------------------------------------------
     # Templates (출고지 / 반품지)
     # ------------------------------------------------------------------------------------------
@@ -2014,5 +2819,6 @@ class CoupangSandbox(SandboxApp):
                 },
                 "revenue_rows": len(self.revenue),
                 "outbound_places": len(self.outbound),
+                "seller_products": len(self.seller_products),
                 "return_centers": len(self.return_centers),
             }

@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from ..base import (
+    Address,
     AuthFailed,
     Capability,
     ChannelAdapter,
@@ -41,6 +42,7 @@ from ..base import (
     ChannelConfig,
     ChannelError,
     ChannelInquiry,
+    ChannelListing,
     ChannelOrder,
     ChannelTemplate,
     ClaimType,
@@ -49,11 +51,15 @@ from ..base import (
     InvoiceUpload,
     ItemResult,
     LineRef,
+    ListingDraft,
+    ListingResult,
+    ListingState,
     Marketplace,
     NotSupported,
     Page,
     PriceChange,
     RateLimit,
+    Rejected,
     SaleStatusChange,
     SettlementLine,
     StockChange,
@@ -69,6 +75,7 @@ INQUIRY_CHUNK_DAYS = 7
 PAGE_SIZE = 50
 CALL_CENTER_PAGE_SIZE = 30
 BATCH = 50
+LISTING_PAGE_SIZE = 100  # 상품 목록 페이징 조회: maxPerPage ≤100
 
 
 def date_chunks(window: Window, days: int) -> list[tuple[date, date]]:
@@ -151,6 +158,7 @@ class CoupangAdapter(ChannelAdapter):
     def __init__(self, config: ChannelConfig, *, clock: Callable[[], datetime] | None = None):
         super().__init__(config)
         self.client = CoupangClient(config, rate_limit=config.rate_limit or self.rate_limit, clock=clock)
+        self._return_centers: dict[str, Address | None] = {}
 
     def close(self) -> None:
         self.client.close()
@@ -432,6 +440,180 @@ class CoupangAdapter(ChannelAdapter):
             call = self.client.resume_sale if change.on_sale else self.client.stop_sale
             results.append(self._single(change.option_id, lambda call=call, c=change: call(c.option_id)))
         return results
+
+    # -- listings: register, full update, pull -------------------------------------------------------
+    def create_listing(self, draft: ListingDraft) -> ListingResult:
+        """상품 생성 then 상품 조회: option ids exist only once Coupang approves the product.
+
+        With ``requested=true`` (the default; ``draft.extra["request_approval"]=False`` saves it as
+        임시저장 instead) Coupang reviews the product; until then ``vendorItemId`` is null, so the
+        result is PENDING_APPROVAL with empty ``option_ids`` and the ids arrive with a later
+        fetch_listings(). The in-process sandbox approves at once by default and answers 승인완료
+        with ids (``CoupangSandbox(listing_approval="manual")`` keeps products waiting).
+        Options drafted with ``on_sale=False`` are stopped (sales/stop) as soon as they have an id.
+        """
+        try:
+            body = self._listing_body(draft)
+        except (mapper.ListingDraftError, Rejected) as exc:
+            return ListingResult(False, code=exc.code, message=exc.message)
+        try:
+            payload = self.client.create_seller_product(body)
+        except Rejected as exc:
+            return ListingResult(False, code=exc.code, message=exc.message, raw={"request": body})
+        product_id = mapper.seller_product_id(payload)
+        if not product_id:
+            message = "쿠팡 응답에 등록상품ID(sellerProductId)가 없습니다."
+            return ListingResult(False, code="NO_PRODUCT_ID", message=message, raw=payload)
+        return self._read_back(product_id, draft)
+
+    def update_listing(self, draft: ListingDraft) -> ListingResult:
+        """상품 수정 (승인필요): the whole body again, items matched to the registered ones by seller code.
+
+        Coupang does not apply salePrice / maximumBuyCount / originalPrice of approved items from this
+        body, so for each approved item whose numbers differ they are pushed per item afterwards
+        (original-prices / prices / quantities), and every approved item's sale status is set from
+        ``on_sale`` (sales/stop or sales/resume). An option dropped from the draft is deleted at
+        Coupang, which refuses that for approved options (the refusal comes back as ok=False).
+        """
+        product_id = draft.channel_product_id
+        if not product_id:
+            message = "쿠팡 등록상품ID(sellerProductId)가 없어 수정할 수 없습니다."
+            return ListingResult(False, code="MISSING_PRODUCT_ID", message=message)
+        try:
+            current = self._product(product_id)
+        except Rejected as exc:
+            return ListingResult(False, channel_product_id=product_id, code=exc.code, message=exc.message)
+        registered = mapper.registered_items(current)
+        try:
+            body = self._listing_body(draft, existing=registered, seller_product_id=product_id)
+        except (mapper.ListingDraftError, Rejected) as exc:
+            return ListingResult(False, channel_product_id=product_id, code=exc.code, message=exc.message)
+        try:
+            self.client.update_seller_product(body)
+        except Rejected as exc:
+            return ListingResult(
+                False, channel_product_id=product_id, code=exc.code, message=exc.message, raw={"request": body}
+            )
+        failures = self._sync_approved_items(draft, registered)
+        return self._read_back(product_id, draft, failures=failures, stop_drafted_off=False)
+
+    def fetch_listings(self) -> Iterator[Page[ChannelListing]]:
+        """상품 목록 페이징 조회 (100 a page, ``nextToken``) and 상품 조회 per product.
+
+        The list rows carry no items (no options, prices or seller codes), so every product is read
+        once more; a product that cannot be read is yielded from its list row alone (ref flag
+        ``summary_only``). Deleted products (상품삭제) come back as ENDED.
+        """
+        token = ""
+        page_no = 0
+        while True:
+            page_no += 1
+            payload = self.client.seller_products(next_token=token, max_per_page=LISTING_PAGE_SIZE)
+            listings = []
+            for row in mapper.rows(payload.get("data")):
+                try:
+                    product = self._product(str(row.get("sellerProductId")))
+                except Rejected:
+                    listings.append(mapper.channel_listing_from_summary(row))
+                    continue
+                listings.append(mapper.channel_listing_from_product(product, now=self.client.clock()))
+            yield Page(listings, label=f"seller-products p{page_no}")
+            token = str(payload.get("nextToken") or "")
+            if not token:
+                break
+
+    def _product(self, product_id: str) -> dict[str, Any]:
+        found = mapper.rows(self.client.seller_product(product_id).get("data"))
+        if not found:
+            raise Rejected(f"쿠팡: 등록상품 {product_id}을(를) 찾을 수 없습니다.", code="NOT_FOUND")
+        return found[0]
+
+    def _listing_body(
+        self, draft: ListingDraft, *, existing: dict[str, dict[str, Any]] | None = None, seller_product_id: str = ""
+    ) -> dict[str, Any]:
+        return mapper.listing_draft_to_seller_product(
+            draft,
+            vendor_id=self.client.vendor_id,
+            vendor_user_id=self.client.user_id,
+            now=self.client.clock(),
+            return_address=self._return_address(draft),
+            existing_items=existing,
+            seller_product_id=seller_product_id,
+        )
+
+    def _return_address(self, draft: ListingDraft) -> Address | None:
+        """The 반품지 name/phone/address Coupang wants repeated in the body, read from the return centre."""
+        code = draft.shipping.return_template_id
+        if draft.shipping.return_address is not None or not code:
+            return None
+        if code not in self._return_centers:
+            for template in self.pull_templates(TemplateKind.RETURN_ADDRESS):
+                self._return_centers[template.template_id] = template.address
+        return self._return_centers.get(code)
+
+    def _read_back(
+        self, product_id: str, draft: ListingDraft, *, failures: list[ItemResult] | None = None, stop_drafted_off=True
+    ) -> ListingResult:
+        """After a successful write: the product as Coupang now has it, as a ListingResult.
+
+        A failed read does not turn the write into a failure (the product exists): the result is
+        ok with state UNKNOWN and a message; fetch_listings() finds the ids later.
+        """
+        failures = list(failures or [])
+        try:
+            product = self._product(product_id)
+        except ChannelError as exc:
+            message = f"쿠팡에 저장되었으나 상품 조회에 실패했습니다: {exc.message}"
+            return ListingResult(True, channel_product_id=product_id, state=ListingState.UNKNOWN, message=message)
+        result = mapper.listing_result_from_product(product)
+        if stop_drafted_off:
+            for option in draft.options:
+                vendor_item_id = result.option_ids.get(option.seller_code)
+                if vendor_item_id and not option.on_sale:
+                    stopped = self._single(option.seller_code, lambda v=vendor_item_id: self.client.stop_sale(v))
+                    if not stopped.ok:
+                        failures.append(stopped)
+        if failures:
+            first = failures[0]
+            listed = ", ".join(f"{f.key}: {f.message}" for f in failures)
+            result.ok = False
+            result.code = first.code
+            result.retryable = any(f.retryable for f in failures)
+            result.message = f"쿠팡에 저장되었으나 일부 옵션 반영에 실패했습니다 ({listed})"
+        elif result.state in (ListingState.PENDING_APPROVAL, ListingState.DRAFT) and not result.option_ids:
+            result.message = "쿠팡 승인 후 옵션ID(vendorItemId)가 발급됩니다. 상품 가져오기로 다시 확인하세요."
+        return result
+
+    def _sync_approved_items(self, draft: ListingDraft, registered: dict[str, dict[str, Any]]) -> list[ItemResult]:
+        """Per-item pushes for approved items (the full update leaves their numbers alone)."""
+        failures: list[ItemResult] = []
+        client = self.client
+        for code, wanted in mapper.item_numbers(draft).items():
+            current = registered.get(code)
+            vendor_item_id = current["vendorItemId"] if current else ""
+            if not vendor_item_id:
+                continue
+            steps: list[Callable[[], dict]] = []
+            if wanted["originalPrice"] != current["originalPrice"]:
+                steps.append(lambda v=vendor_item_id, p=wanted["originalPrice"]: client.update_original_price(v, p))
+            if wanted["salePrice"] != current["salePrice"]:
+                price = lambda v=vendor_item_id, p=wanted["salePrice"]: client.update_price(v, p)  # noqa: E731
+                # salePrice ≤ originalPrice at every step: lower the price before the reference price
+                # when the current price would not fit under the new reference price.
+                if current["salePrice"] > wanted["originalPrice"]:
+                    steps.insert(0, price)
+                else:
+                    steps.append(price)
+            if wanted["maximumBuyCount"] != current["maximumBuyCount"]:
+                steps.append(lambda v=vendor_item_id, q=wanted["maximumBuyCount"]: client.update_quantity(v, q))
+            status = client.resume_sale if wanted["on_sale"] else client.stop_sale
+            steps.append(lambda v=vendor_item_id, s=status: s(v))
+            for call in steps:
+                outcome = self._single(code, call)
+                if not outcome.ok:
+                    failures.append(outcome)
+                    break
+        return failures
 
     # -- templates --------------------------------------------------------------------------------
     def pull_templates(self, kind: TemplateKind) -> list[ChannelTemplate]:

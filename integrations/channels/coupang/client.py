@@ -75,14 +75,20 @@ class CoupangClient:
             now=self.clock(),
         )
 
-    def call(self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None) -> dict:
-        """One request → parsed JSON. GETs whose 200 body cannot be parsed are asked again."""
+    def call(
+        self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None, retry: bool = True
+    ) -> dict:
+        """One request → parsed JSON. GETs whose 200 body cannot be parsed are asked again.
+
+        ``retry=False`` sends once (no retry on 429/5xx/timeouts): for calls that create something
+        and cannot be repeated safely (product registration).
+        """
         headers = {"Content-Type": JSON_CONTENT_TYPE, "Accept": "application/json"}
         content = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
         attempts = self.max_retries + 1 if method == "GET" else 1
         for attempt in range(attempts):
             response = self.http.request(
-                method, path, params=_clean(params), headers=headers, content=content, sign=self.sign
+                method, path, params=_clean(params), headers=headers, content=content, sign=self.sign, retry=retry
             )
             payload = _json(response)
             if response.status_code >= 400:
@@ -237,7 +243,27 @@ class CoupangClient:
             body["parentAnswerId"] = parent_answer_id
         return self.call("POST", self.vendor_path("v4", f"callCenterInquiries/{inquiry_id}/replies"), body=body)
 
+    # -- listings (seller-products) -----------------------------------------------------------------
+    def create_seller_product(self, body: dict) -> dict:
+        # Sent once: a retried POST after a timeout could register the product twice.
+        return self.call("POST", f"{SA}/seller-products", body=body, retry=False)
+
+    def update_seller_product(self, body: dict) -> dict:
+        return self.call("PUT", f"{SA}/seller-products", body=body)
+
+    def seller_product(self, seller_product_id: str) -> dict:
+        return self.call("GET", f"{SA}/seller-products/{seller_product_id}")
+
+    def seller_products(self, *, next_token: str = "", max_per_page: int = 100) -> dict:
+        """상품 목록 페이징 조회: ``nextToken`` absent on the first page, ``maxPerPage`` ≤100."""
+        params = {"vendorId": self.vendor_id, "nextToken": next_token, "maxPerPage": max_per_page}
+        return self.call("GET", f"{SA}/seller-products", params=params)
+
     # -- listings (per option) ----------------------------------------------------------------------
+    def update_original_price(self, vendor_item_id: str, price: int) -> dict:
+        """상품 아이템별 할인율 기준가격 변경 (10원 단위) [S: path from several client write-ups]."""
+        return self.call("PUT", f"{SA}/vendor-items/{vendor_item_id}/original-prices/{price}")
+
     def update_quantity(self, vendor_item_id: str, quantity: int) -> dict:
         return self.call("PUT", f"{SA}/vendor-items/{vendor_item_id}/quantities/{quantity}")
 

@@ -23,6 +23,8 @@ from ..base import (
     Address,
     ChannelClaim,
     ChannelInquiry,
+    ChannelListing,
+    ChannelListingOption,
     ChannelOrder,
     ChannelOrderLine,
     ChannelTemplate,
@@ -31,8 +33,14 @@ from ..base import (
     CourierCode,
     InquiryKind,
     LineState,
+    ListingDraft,
+    ListingOptionDraft,
+    ListingResult,
+    ListingState,
     Person,
     SettlementLine,
+    ShippingFeeType,
+    TaxType,
     TemplateKind,
 )
 
@@ -738,6 +746,628 @@ def settlements_from_revenue(row: dict[str, Any]) -> list[SettlementLine]:
             )
         )
     return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Listings (seller-products: 상품 생성 / 수정 / 조회 / 목록)
+# ---------------------------------------------------------------------------------------------
+#
+# Wire facts (developers.coupangcorp.com 상품 APIs; mirrored in optionalg/coupang-developers.github.io
+# season-2 product-api docs):
+# - POST / PUT SA/seller-products take one body: product-level sale, delivery and return fields plus
+#   ``items`` (one per option, ≤200). Every item carries its own price, stock, images, notices,
+#   attributes (the option values), contents and certifications: Coupang has no product-level price.
+# - The register answer is ``{code: "SUCCESS", message, data: sellerProductId}``. ``vendorItemId`` (the
+#   option id that orders, stock/price pushes use) stays null until Coupang approves the product.
+# - A full update sends ``sellerProductId`` and, on every kept item, its ``sellerProductItemId`` (and
+#   ``vendorItemId`` once approved); an item without one is a new option; a missing item is a deletion
+#   (refused for approved items). Option values of a registered item cannot change. Once an item is
+#   approved, its salePrice / maximumBuyCount / originalPrice in the body are not applied: they change
+#   through the per-item APIs (vendor-items/{id}/prices|quantities|original-prices).
+# - Jeju / remote-area surcharges are not product fields at Coupang: they live on the 출고지
+#   (outbound place ``remoteInfos``: jeju / notJeju per courier). The product only says whether it
+#   ships to remote areas (``remoteAreaDeliverable`` Y/N). Exchange fees are not a product field either
+#   (Coupang charges the one-way ``returnCharge`` each way).
+
+SALE_END_DEFAULT = "2099-01-01T23:59:59"  # the docs' "sell until further notice"
+MAX_ITEMS = 200
+MAX_DETAIL_IMAGES = 9
+SEE_DETAIL = "상세페이지 참조"
+
+# statusName (detail and list) and the list's English status filter → ListingState.
+SELLER_PRODUCT_STATES: dict[str, ListingState] = {
+    "임시저장중": ListingState.DRAFT,
+    "임시저장": ListingState.DRAFT,  # saved at Coupang, approval not requested
+    "심사중": ListingState.PENDING_APPROVAL,
+    "승인대기중": ListingState.PENDING_APPROVAL,
+    "승인완료": ListingState.ON_SALE,
+    "부분승인완료": ListingState.ON_SALE,  # some items approved: those sell
+    "승인반려": ListingState.REJECTED,
+    "상품삭제": ListingState.ENDED,
+    "SAVING": ListingState.DRAFT,
+    "SAVED": ListingState.DRAFT,
+    "IN_REVIEW": ListingState.PENDING_APPROVAL,
+    "APPROVING": ListingState.PENDING_APPROVAL,
+    "APPROVED": ListingState.ON_SALE,
+    "PARTIAL_APPROVED": ListingState.ON_SALE,
+    "DENIED": ListingState.REJECTED,
+    "DELETED": ListingState.ENDED,
+}
+
+TAX_TYPES: dict[TaxType, str] = {TaxType.TAXABLE: "TAX", TaxType.TAX_FREE: "FREE"}  # no 영세 at Coupang
+
+DELIVERY_CHARGE_TYPES: dict[ShippingFeeType, str] = {
+    ShippingFeeType.FREE: "FREE",
+    ShippingFeeType.FIXED: "NOT_FREE",
+    ShippingFeeType.CONDITIONAL: "CONDITIONAL_FREE",
+}
+
+# Our certification kinds (modules.catalog CertificationKind) → Coupang certificationType, as the
+# category meta API lists them. Radio-equipment regimes are one type at Coupang. Chemical-product
+# numbers and "other" have no type of their own: PRESENTED_IN_DETAIL_PAGE [U].
+CERTIFICATION_TYPES: dict[str, str] = {
+    "kids_safety": "KC_KID_CERTIFICATION",
+    "kids_confirm": "KC_KID_CONFIRM",
+    "kids_supplier": "KC_KID_PROVIDER",
+    "electric_safety": "KC_ELECTRONICS_CERTIFICATION",
+    "electric_confirm": "KC_ELECTRONICS_CONFIRM",
+    "electric_supplier": "KC_ELECTRONICS_PROVIDER",
+    "living_safety": "KC_HOUSEHOLD_CERTIFICATION",
+    "living_confirm": "KC_HOUSEHOLD_CONFIRM",
+    "living_supplier": "KC_HOUSEHOLD_QUALITY",  # [U] 공급자적합성 → 안전품질표시 (Coupang lists no supplier type)
+    "living_standard": "KC_HOUSEHOLD_QUALITY",
+    "radio_conformity": "COMMUNICATION_EQUIPMENT",
+    "radio_registration": "COMMUNICATION_EQUIPMENT",
+    "radio_provisional": "COMMUNICATION_EQUIPMENT",
+    "chemical_report": "PRESENTED_IN_DETAIL_PAGE",
+    "chemical_approval": "PRESENTED_IN_DETAIL_PAGE",
+    "other": "PRESENTED_IN_DETAIL_PAGE",
+}
+COUPANG_CERTIFICATION_TYPES = frozenset({"NOT_REQUIRED", *CERTIFICATION_TYPES.values()}) | {
+    "KC_HOUSEHOLD_PACKAGING",
+}
+
+# Our notice item keys → the official labels (a copy of the subset of modules.catalog.notice.ITEM_LABELS
+# used below; integrations do not import modules). Draft notice_fields may be keyed by either.
+NOTICE_LABELS: dict[str, str] = {
+    "item_name_model": "품명 및 모델명",
+    "kind": "종류",
+    "material": "제품 소재",
+    "color": "색상",
+    "size": "치수",
+    "dimensions": "크기",
+    "manufacturer": "제조자(사), 수입품의 경우 수입자를 함께 표기",
+    "country": "제조국",
+    "care": "세탁방법 및 취급시 주의사항",
+    "caution": "취급시 주의사항",
+    "made_on": "제조연월",
+    "released_on": "동일모델의 출시년월",
+    "warranty": "품질보증기준",
+    "as_contact": "A/S 책임자와 전화번호",
+    "consumer_phone": "소비자상담 관련 전화번호",
+    "kc_cert": "법에 의한 인증·허가 등을 받았음을 확인할 수 있는 경우 그에 대한 사항 (KC 인증 등)",
+    "shoe_material": "제품 주소재 (운동화인 경우에는 겉감, 안감을 구분하여 표시)",
+    "shoe_size": "치수 (발길이: mm, 굽높이: cm)",
+    "car_cert": "자동차관리법에 따른 자기인증 또는 검사합격증 번호",
+    "car_models": "적용차종",
+    "capacity": "용량 또는 중량",
+    "cosmetic_spec": "제품 주요 사양",
+    "use_by": "사용기한 또는 개봉 후 사용기간",
+    "usage": "사용방법",
+    "cosmetic_maker": "화장품제조업자, 화장품책임판매업자 및 맞춤형화장품판매업자",
+    "all_ingredients": "화장품법에 따라 기재해야 하는 모든 성분",
+    "functional_review": "기능성 화장품의 경우 화장품법에 따른 식품의약품안전처 심사 필 유무",
+    "use_caution": "사용할 때의 주의사항",
+}
+
+# Our notice category → (Coupang noticeCategoryName, ((noticeCategoryDetailName, our item key), …)).
+# Coupang's wording is per category and comes from the category meta API (…/meta/category-related-metas/
+# display-category-codes/{code}). Known from Coupang's own samples: 패션잡화 (create-product sample),
+# 화장품 and 자동차용품 (product/meta samples), 기타 재화 (meta sample; its second item is "인증사항" in the
+# current sample and "법적 허가 사항" in the 2019 one). 의류, 구두/신발, 가방 follow the 고시 short forms
+# Coupang uses elsewhere [U]. Every other category is sent as 기타 재화, filled from what the draft
+# knows and "상세페이지 참조" for the rest [U: Coupang may refuse 기타 재화 for some display categories].
+ETC_NOTICE = (
+    "기타 재화",
+    (
+        ("품명 및 모델명", "item_name_model"),
+        ("인증사항", "kc_cert"),
+        ("제조국(원산지)", "country"),
+        ("제조자(수입자)", "manufacturer"),
+        ("소비자상담 관련 전화번호", "as_contact"),
+    ),
+)
+NOTICE_CATEGORIES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "fashion_items": (
+        "패션잡화(모자/벨트/액세서리)",
+        (
+            ("종류", "kind"),
+            ("소재", "material"),
+            ("치수", "size"),
+            ("제조자(수입자)", "manufacturer"),
+            ("제조국", "country"),
+            ("취급시 주의사항", "caution"),
+            ("품질보증기준", "warranty"),
+            ("A/S 책임자와 전화번호", "as_contact"),
+        ),
+    ),
+    "cosmetic": (
+        "화장품",
+        (
+            ("용량(중량)", "capacity"),
+            ("제품 주요 사양", "cosmetic_spec"),
+            ("사용기한 또는 개봉 후 사용기간", "use_by"),
+            ("사용방법", "usage"),
+            ("제조업자 및 제조판매업자", "cosmetic_maker"),
+            ("제조국", "country"),
+            ("화장품법에 따라 기재, 표시하여야 하는 모든 성분", "all_ingredients"),
+            ("식품의약품안전처 심사 필 유무", "functional_review"),
+            ("사용할 때 주의사항", "use_caution"),
+            ("품질보증기준", "warranty"),
+            ("소비자상담관련 전화번호", "consumer_phone"),
+        ),
+    ),
+    "car_articles": (
+        "자동차용품(자동차부품/기타 자동차용품)",
+        (
+            ("품명 및 모델명", "item_name_model"),
+            ("출시년월", "released_on"),
+            ("KC 인증 필 유무", "car_cert"),
+            ("제조자(수입자)", "manufacturer"),
+            ("제조국", "country"),
+            ("크기", "dimensions"),
+            ("적용차종", "car_models"),
+            ("품질보증기준", "warranty"),
+            ("A/S 책임자와 전화번호", "as_contact"),
+        ),
+    ),
+    "wear": (  # [U] detail wording
+        "의류",
+        (
+            ("제품 소재", "material"),
+            ("색상", "color"),
+            ("치수", "size"),
+            ("제조자(수입자)", "manufacturer"),
+            ("제조국", "country"),
+            ("세탁방법 및 취급시 주의사항", "care"),
+            ("제조연월", "made_on"),
+            ("품질보증기준", "warranty"),
+            ("A/S 책임자와 전화번호", "as_contact"),
+        ),
+    ),
+    "shoes": (  # [U] detail wording
+        "구두/신발",
+        (
+            ("제품 소재", "shoe_material"),
+            ("색상", "color"),
+            ("치수", "shoe_size"),
+            ("제조자(수입자)", "manufacturer"),
+            ("제조국", "country"),
+            ("취급시 주의사항", "caution"),
+            ("품질보증기준", "warranty"),
+            ("A/S 책임자와 전화번호", "as_contact"),
+        ),
+    ),
+    "bag": (  # [U] detail wording
+        "가방",
+        (
+            ("종류", "kind"),
+            ("소재", "material"),
+            ("색상", "color"),
+            ("크기", "dimensions"),
+            ("제조자(수입자)", "manufacturer"),
+            ("제조국", "country"),
+            ("취급시 주의사항", "caution"),
+            ("품질보증기준", "warranty"),
+            ("A/S 책임자와 전화번호", "as_contact"),
+        ),
+    ),
+    "etc": ETC_NOTICE,
+}
+
+
+class ListingDraftError(ValueError):
+    """A draft that cannot be expressed in Coupang's body at all (refused before sending)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def listing_state(status_name: Any) -> tuple[ListingState, list[str]]:
+    """statusName → (state, flags); unknown values are UNKNOWN with an ``unknown_status:`` flag."""
+    text = _str(status_name).strip()
+    state = SELLER_PRODUCT_STATES.get(text)
+    if state is None:
+        return ListingState.UNKNOWN, [f"unknown_status:{text}"]
+    return state, []
+
+
+def _notice_value(draft: ListingDraft, key: str) -> str:
+    fields = draft.notice_fields
+    value = fields.get(key) or fields.get(NOTICE_LABELS.get(key, "")) or ""
+    if not value:
+        value = {
+            "manufacturer": draft.maker or draft.brand,
+            "country": draft.origin,
+            "as_contact": draft.as_phone,
+            "consumer_phone": draft.as_phone,
+            "item_name_model": " ".join(part for part in (draft.name, draft.model) if part),
+        }.get(key, "")
+    return _str(value).strip() or SEE_DETAIL
+
+
+def notices(draft: ListingDraft) -> list[dict[str, str]]:
+    """상품정보제공고시 as Coupang notices (one category for the whole item, see NOTICE_CATEGORIES)."""
+    category, details = NOTICE_CATEGORIES.get(draft.notice_category, ETC_NOTICE)
+    return [
+        {"noticeCategoryName": category, "noticeCategoryDetailName": detail, "content": _notice_value(draft, key)}
+        for detail, key in details
+    ]
+
+
+def certifications(draft: ListingDraft) -> list[dict[str, str]]:
+    result = []
+    for cert in draft.certifications:
+        kind = _str(cert.get("kind"))
+        cert_type = kind if kind in COUPANG_CERTIFICATION_TYPES else CERTIFICATION_TYPES.get(kind)
+        if cert_type is None:
+            cert_type = "PRESENTED_IN_DETAIL_PAGE"
+        result.append({"certificationType": cert_type, "certificationCode": _str(cert.get("number"))})
+    return result or [{"certificationType": "NOT_REQUIRED", "certificationCode": ""}]
+
+
+def listing_images(draft: ListingDraft) -> list[dict[str, Any]]:
+    images: list[dict[str, Any]] = []
+    if draft.main_image is not None:
+        images.append({"imageOrder": 0, "imageType": "REPRESENTATION", "vendorPath": draft.main_image.url})
+    for image in draft.extra_images:
+        images.append({"imageOrder": len(images), "imageType": "DETAIL", "vendorPath": image.url})
+    return images
+
+
+def _contents(draft: ListingDraft) -> list[dict[str, Any]]:
+    # Coupang's own samples send HTML as contentsType TEXT with one TEXT detail.
+    html = draft.detail_html or f"<p>{draft.name}</p>"
+    return [{"contentsType": "TEXT", "contentDetails": [{"content": html, "detailType": "TEXT"}]}]
+
+
+def _return_fields(address: Address | None) -> dict[str, str]:
+    address = address or Address()
+    return {
+        "returnChargeName": address.name,
+        "companyContactNumber": address.phone1,
+        "returnZipCode": address.zip_code,
+        "returnAddress": address.address1,
+        "returnAddressDetail": address.address2,
+    }
+
+
+def return_address_from_center(row: dict[str, Any]) -> Address | None:
+    """A return centre record (returnShippingCenters) → the Address the product body repeats."""
+    return _address(row.get("placeAddresses"), _str(row.get("shippingPlaceName")))
+
+
+def _delivery_fields(draft: ListingDraft) -> dict[str, Any]:
+    shipping = draft.shipping
+    extra = draft.extra
+    courier = COURIER_TO_COUPANG.get(shipping.courier)
+    if courier is None:
+        raise ListingDraftError("UNSUPPORTED_COURIER", f"쿠팡에서 쓸 수 없는 택배사입니다: {shipping.courier}")
+    if extra.get("charge_received"):  # 착불: the buyer pays the courier on delivery
+        charge_type = "CHARGE_RECEIVED"
+    else:
+        charge_type = DELIVERY_CHARGE_TYPES.get(shipping.fee_type)
+    if charge_type is None:
+        raise ListingDraftError(
+            "UNSUPPORTED_SHIPPING_FEE", "쿠팡은 수량별 배송비를 지원하지 않습니다 (무료·유료·조건부 무료·착불만 가능)."
+        )
+    fee = shipping.fee if charge_type in ("NOT_FREE", "CONDITIONAL_FREE", "CHARGE_RECEIVED") else 0
+    threshold = shipping.free_threshold if charge_type == "CONDITIONAL_FREE" else 0
+    # 초도반품배송비: what a buyer of a free-shipping product pays back for the first delivery on return.
+    initial_return = int(extra.get("initial_return_fee", shipping.return_fee)) if charge_type == "FREE" else 0
+    union = extra.get("union_delivery", charge_type != "CHARGE_RECEIVED")
+    if courier == "DIRECT":
+        method = "VENDOR_DIRECT"  # [U] seller's own delivery / installation
+    else:
+        method = "SEQUENCIAL"  # (sic) Coupang's spelling of 일반배송
+    return {
+        "deliveryMethod": _str(extra.get("delivery_method") or method),
+        "deliveryCompanyCode": courier,
+        "deliveryChargeType": charge_type,
+        "deliveryCharge": fee,
+        "freeShipOverAmount": threshold,
+        "deliveryChargeOnReturn": initial_return,
+        "remoteAreaDeliverable": "N" if extra.get("remote_area_deliverable") is False else "Y",
+        "unionDeliveryType": "UNION_DELIVERY" if union else "NOT_UNION_DELIVERY",
+        "returnCenterCode": shipping.return_template_id,
+        "returnCharge": shipping.return_fee,
+        "outboundShippingPlaceCode": id_number(shipping.outbound_template_id),
+    }
+
+
+def _seller_code(draft: ListingDraft, option: ListingOptionDraft | None) -> str:
+    return option.seller_code if option else draft.seller_code
+
+
+def _item_name(draft: ListingDraft, option: ListingOptionDraft | None) -> str:
+    if option is None or not option.values:
+        return draft.name
+    return " ".join(value for value in option.values if value)
+
+
+def item_numbers(draft: ListingDraft) -> dict[str, dict[str, Any]]:
+    """seller code → what each item should sell at: salePrice, originalPrice, maximumBuyCount, on_sale.
+
+    An option's price is the product's sale price plus its extra price; its 할인율기준가 the market
+    price plus the same extra (or the sale price when there is no market price: shown as 쿠팡가).
+    """
+    numbers = {}
+    for option in list(draft.options) or [None]:
+        extra_price = option.extra_price if option else 0
+        sale_price = draft.sale_price + extra_price
+        numbers[_seller_code(draft, option)] = {
+            "salePrice": sale_price,
+            "originalPrice": draft.market_price + extra_price if draft.market_price else sale_price,
+            "maximumBuyCount": max(0, option.stock if option else draft.stock),
+            "on_sale": option.on_sale if option else True,
+        }
+    return numbers
+
+
+def _item(
+    draft: ListingDraft,
+    option: ListingOptionDraft | None,
+    *,
+    common: dict[str, Any],
+    existing: dict[str, Any],
+    numbers: dict[str, Any],
+) -> dict[str, Any]:
+    seller_code = _seller_code(draft, option)
+    barcode = (option.barcode if option else "") or _str(draft.extra.get("barcode"))
+    parallel = bool(draft.extra.get("parallel_imported"))
+    overseas = bool(draft.extra.get("overseas_purchased"))
+    item: dict[str, Any] = {}
+    if existing.get("sellerProductItemId"):
+        item["sellerProductItemId"] = id_number(existing["sellerProductItemId"])
+        if existing.get("vendorItemId"):
+            item["vendorItemId"] = id_number(existing["vendorItemId"])
+    attributes = []
+    if option is not None:
+        for name, value in zip(draft.option_names, option.values, strict=False):
+            attributes.append({"attributeTypeName": name, "attributeValueName": value, "exposed": "EXPOSED"})
+    attributes.extend(draft.extra.get("attributes") or [])  # category attributes, e.g. search-only (NONE)
+    if not attributes:
+        # Coupang wants at least one attribute per item; a product without options is "1개" [U: the
+        # attribute types are per category — draft.extra["attributes"] overrides this guess].
+        attributes.append({"attributeTypeName": "수량", "attributeValueName": "1개", "exposed": "EXPOSED"})
+    item.update(
+        {
+            "itemName": _item_name(draft, option),
+            "originalPrice": numbers["originalPrice"],
+            "salePrice": numbers["salePrice"],
+            "maximumBuyCount": numbers["maximumBuyCount"],
+            "maximumBuyForPerson": max(0, draft.max_per_person),
+            "maximumBuyForPersonPeriod": int(draft.extra.get("max_per_person_days", 1)),
+            "outboundShippingTimeDay": draft.shipping.lead_days,
+            "unitCount": int(draft.extra.get("unit_count", 0)),
+            "adultOnly": "ADULT_ONLY" if draft.adult_only else "EVERYONE",
+            "taxType": common["taxType"],
+            "parallelImported": "PARALLEL_IMPORTED" if parallel else "NOT_PARALLEL_IMPORTED",
+            "overseasPurchased": "OVERSEAS_PURCHASED" if overseas else "NOT_OVERSEAS_PURCHASED",
+            "pccNeeded": overseas,  # 개인통관고유부호 for 구매대행
+            "externalVendorSku": seller_code,
+            "barcode": barcode,
+            "emptyBarcode": not barcode,
+            "emptyBarcodeReason": "" if barcode else _str(draft.extra.get("empty_barcode_reason") or "자체 제작 상품"),
+            "modelNo": draft.model,
+            "certifications": common["certifications"],
+            "searchTags": common["searchTags"],
+            "images": common["images"],
+            "notices": common["notices"],
+            "attributes": attributes,
+            "contents": common["contents"],
+            "offerCondition": "NEW",
+        }
+    )
+    return item
+
+
+def listing_draft_to_seller_product(
+    draft: ListingDraft,
+    *,
+    vendor_id: str,
+    vendor_user_id: str,
+    now: datetime,
+    return_address: Address | None = None,
+    existing_items: dict[str, dict[str, Any]] | None = None,
+    seller_product_id: str = "",
+) -> dict[str, Any]:
+    """The body of 상품 생성 (POST) or, with ``seller_product_id``, 상품 수정 (PUT).
+
+    ``existing_items`` maps our seller code → the registered item's ``sellerProductItemId`` and
+    ``vendorItemId`` (from a read of the product); options not in it are sent as new items.
+    ``return_address`` fills the 반품지 fields Coupang wants repeated in the body (name, phone, address)
+    when ``draft.shipping.return_address`` is empty. Raises ListingDraftError for what Coupang cannot
+    take at all (a courier or fee type it lacks, 영세 tax type).
+
+    Not expressible and therefore not sent: ``max_per_order`` (Coupang limits per person and period
+    only), ``shipping.jeju_fee`` / ``remote_fee`` (set on the 출고지's remoteInfos), ``exchange_fee``
+    (Coupang charges returnCharge each way), ``origin`` except inside the notice, ``keywords`` beyond
+    20 tags. Options with ``on_sale=False`` are stopped by the adapter once they have a vendorItemId.
+    """
+    tax_type = TAX_TYPES.get(draft.tax_type)
+    if tax_type is None:
+        raise ListingDraftError("UNSUPPORTED_TAX_TYPE", "쿠팡은 과세(TAX)와 면세(FREE)만 받습니다 (영세율 없음).")
+    existing_items = existing_items or {}
+    start = draft.sale_start or now
+    as_info = draft.as_info or (f"A/S 문의 {draft.as_phone}" if draft.as_phone else SEE_DETAIL)
+    body: dict[str, Any] = {}
+    if seller_product_id:
+        body["sellerProductId"] = id_number(seller_product_id)
+    body.update(
+        {
+            "displayCategoryCode": id_number(draft.category_id),
+            "sellerProductName": draft.name,
+            "vendorId": vendor_id,
+            "saleStartedAt": kst_seconds(start),
+            "saleEndedAt": kst_seconds(draft.sale_end) if draft.sale_end else SALE_END_DEFAULT,
+            "displayProductName": _str(draft.extra.get("display_name") or draft.name),
+            "brand": draft.brand,
+            "generalProductName": _str(draft.extra.get("general_name") or draft.name),
+            "productGroup": _str(draft.extra.get("product_group")),
+            **_delivery_fields(draft),
+            **_return_fields(draft.shipping.return_address or return_address),
+            "afterServiceInformation": as_info,
+            "afterServiceContactNumber": draft.as_phone,
+            "vendorUserId": vendor_user_id,
+            "requested": bool(draft.extra.get("request_approval", True)),
+        }
+    )
+    common = {
+        "taxType": tax_type,
+        "certifications": certifications(draft),
+        "searchTags": [tag[:20] for tag in draft.keywords if tag][:20],
+        "images": listing_images(draft),
+        "notices": notices(draft),
+        "contents": _contents(draft),
+    }
+    numbers = item_numbers(draft)
+    options: list[ListingOptionDraft | None] = list(draft.options) or [None]
+    body["items"] = []
+    for option in options:
+        code = _seller_code(draft, option)
+        existing = existing_items.get(code, {})
+        body["items"].append(_item(draft, option, common=common, existing=existing, numbers=numbers[code]))
+    body["requiredDocuments"] = list(draft.extra.get("required_documents") or [])
+    body["manufacture"] = draft.maker or draft.brand
+    return body
+
+
+def seller_product_id(payload: dict[str, Any]) -> str:
+    """The register answer's ``data`` (the new sellerProductId)."""
+    data = payload.get("data")
+    if isinstance(data, dict):  # some write-ups show {code, data: id} nested; the docs show the bare id
+        data = data.get("sellerProductId") or data.get("data")
+    return _str(data)
+
+
+def registered_items(product: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """seller code (externalVendorSku) → the ids and live numbers of a read product's items."""
+    found: dict[str, dict[str, Any]] = {}
+    for item in product.get("items") or []:
+        code = _str(item.get("externalVendorSku"))
+        if not code:
+            continue
+        found[code] = {
+            "sellerProductItemId": _str(item.get("sellerProductItemId")),
+            "vendorItemId": _str(item.get("vendorItemId")) if item.get("vendorItemId") else "",
+            "salePrice": _int(item.get("salePrice")),
+            "originalPrice": _int(item.get("originalPrice")),
+            "maximumBuyCount": _int(item.get("maximumBuyCount")),
+        }
+    return found
+
+
+def _option_names(items: list[dict[str, Any]]) -> tuple[str, ...]:
+    names: list[str] = []
+    for item in items:
+        for attribute in item.get("attributes") or []:
+            name = _str(attribute.get("attributeTypeName"))
+            if attribute.get("exposed", "EXPOSED") == "EXPOSED" and name and name not in names:
+                names.append(name)
+    return tuple(names)
+
+
+def channel_listing_from_product(product: dict[str, Any], *, now: datetime | None = None) -> ChannelListing:
+    """A product detail (``GET seller-products/{id}`` data) → ChannelListing with one option per item.
+
+    Items not yet approved have no vendorItemId: their option_id is "". The product detail says
+    nothing about an item's 판매중지 state (that is the inventories API), so ``on_sale`` stays True.
+    """
+    status = _str(product.get("statusName"))
+    state, flags = listing_state(status)
+    items = list(product.get("items") or [])
+    option_names = _option_names(items)
+    prices = [_int(item.get("salePrice")) for item in items]
+    base = min(prices) if prices else 0
+    cheapest = items[prices.index(base)] if items else {}
+    options = []
+    for item in items:
+        values = {
+            _str(a.get("attributeTypeName")): _str(a.get("attributeValueName")) for a in item.get("attributes") or []
+        }
+        price = _int(item.get("salePrice"))
+        options.append(
+            ChannelListingOption(
+                option_id=_str(item.get("vendorItemId")) if item.get("vendorItemId") else "",
+                seller_code=_str(item.get("externalVendorSku")),
+                values=tuple(values.get(name, "") for name in option_names),
+                price=price,
+                extra_price=price - base,
+                stock=_int(item.get("maximumBuyCount")),
+            )
+        )
+    if state is ListingState.ON_SALE and items and all(option.stock == 0 for option in options):
+        state = ListingState.SOLD_OUT
+    ended = parse_time(product.get("saleEndedAt"))
+    if state is ListingState.ON_SALE and now is not None and ended is not None and ended < now:
+        state = ListingState.ENDED
+    return ChannelListing(
+        product_id=_str(product.get("sellerProductId")),
+        name=_str(product.get("sellerProductName")),
+        seller_code=options[0].seller_code if len(options) == 1 else "",
+        state=state,
+        channel_status=status,
+        sale_price=base,
+        market_price=_int(cheapest.get("originalPrice")),
+        category_id=_str(product.get("displayCategoryCode")),
+        option_names=option_names,
+        options=options,
+        ref={
+            "sellerProductId": _str(product.get("sellerProductId")),
+            "productId": _str(product.get("productId")) if product.get("productId") else "",
+            "sellerProductItemIds": {
+                _str(item.get("externalVendorSku")): _str(item.get("sellerProductItemId")) for item in items
+            },
+            "flags": flags,
+        },
+        raw=product,
+    )
+
+
+def channel_listing_from_summary(row: dict[str, Any]) -> ChannelListing:
+    """A 상품 목록 페이징 조회 row (no items: no options, prices or seller codes)."""
+    status = _str(row.get("statusName"))
+    state, flags = listing_state(status)
+    return ChannelListing(
+        product_id=_str(row.get("sellerProductId")),
+        name=_str(row.get("sellerProductName")),
+        state=state,
+        channel_status=status,
+        category_id=_str(row.get("displayCategoryCode")),
+        ref={
+            "sellerProductId": _str(row.get("sellerProductId")),
+            "productId": _str(row.get("productId")) if row.get("productId") else "",
+            "flags": [*flags, "summary_only"],
+        },
+        raw=row,
+    )
+
+
+def listing_result_from_product(product: dict[str, Any], *, message: str = "") -> ListingResult:
+    """A read-back after register/update → ListingResult with option ids for the approved items."""
+    state, _flags = listing_state(product.get("statusName"))
+    option_ids = {code: ids["vendorItemId"] for code, ids in registered_items(product).items() if ids["vendorItemId"]}
+    return ListingResult(
+        ok=True,
+        channel_product_id=_str(product.get("sellerProductId")),
+        option_ids=option_ids,
+        state=state,
+        message=message,
+        raw=product,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
