@@ -443,7 +443,8 @@ class ElevenstAdapter(ChannelAdapter):
                 else:
                     listing = mapper.map_channel_listing(row, stocks)
                 listings.append(listing)
-            yield Page(items=listings, label=f"products {start}-{start + max(len(rows), 1) - 1}")
+            label = f"products {start}-{start + len(rows) - 1}" if rows else f"products {start}- (none)"
+            yield Page(items=listings, label=label)
             if len(rows) < self.listing_page_size:
                 return
             start += self.listing_page_size
