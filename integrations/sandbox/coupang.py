@@ -20,6 +20,21 @@ What it checks like the gateway does:
   exchanges (v4) ≤31 days; product Q&A and call-centre inquiries ≤7 days (start ≠ end),
   ``pageSize`` ≤50 / ≤30; revenue history ≤31 days with ``token`` paging.
 
+- Products (seller-products): register (POST) and full update (PUT) are validated the way the docs
+  describe: required fields, enums, the delivery-fee rules of each deliveryChargeType, existing
+  출고지/반품지 codes, ≤200 items, names ≤100/≤150 characters, salePrice in 10-won steps with
+  originalPrice ≥ salePrice, stock 0–99999, one REPRESENTATION image and ≤9 DETAIL, one notice
+  category per item, ≥1 attribute, unique option combinations, certification numbers where the
+  type needs one; on update, registered option values cannot change and approved options cannot be
+  dropped, and approved items keep their price/stock (those move through vendor-items APIs).
+  Refusals are HTTP 400 ``{code: "ERROR", message, data: null}`` (messages written after Coupang's
+  style, wording [U]). Approval: with ``listing_approval="immediate"`` (default) a product sent with
+  ``requested=true`` is approved on the spot — 승인완료 and vendorItemIds at once, unlike the real
+  review — and its items join the catalogue that orders, stock/price/sale-status pushes and the order
+  generator use; ``"manual"`` leaves it 승인대기중 until approve_seller_product()/deny_seller_product().
+  The product list pages by ``nextToken`` (page number, ``maxPerPage`` ≤100, newest first) and
+  includes the seeded demo catalogue as approved products.
+
 State lives in memory. Orders are indexed by creation time (sorted list + bisect), so listing is
 proportional to the rows asked for. Times are second-precision KST like Coupang's strings.
 Deliveries progress by simulated time (DEPARTURE → DELIVERING after 12 h → FINAL_DELIVERY a day

@@ -25,6 +25,13 @@ Actions:
   or cancel: reject_claim answers ItemResult(ok=False, code="NOT_SUPPORTED") for those (it does not
   raise, because CLAIM_REJECT is supported for exchanges).
 - Templates: 출고지 (OUTBOUND_ADDRESS) and 반품지 (RETURN_ADDRESS) only; other kinds raise NotSupported.
+- Listings: register = POST SA/seller-products (sent once, never retried) then GET …/{id}; option ids
+  (vendorItemId) exist only after Coupang approves, so a fresh registration is usually
+  PENDING_APPROVAL with no option ids (the sandbox approves at once). Full update = GET (to learn
+  sellerProductItemIds by seller code) + PUT SA/seller-products + per-item price/original-price/
+  quantity/sale-status pushes for approved items + GET. Pull = list pages (100, nextToken) + one
+  GET per product. Channel refusals come back as ListingResult(ok=False, code=HTTP status as for
+  the other actions, message=Coupang's); auth/throttle/transport errors raise.
 """
 
 from __future__ import annotations
