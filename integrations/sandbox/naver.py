@@ -16,10 +16,22 @@ What it reproduces:
 - Product Q&A and customer inquiries (list + answer), origin products (GET, option-stock,
   change-status with the option-surcharge limits), address book, case/daily settlements derived from
   purchase-decided product orders.
+- Products (shapes from the official OpenAPI spec, docs/2.0.0-RC.js): ``POST /v1/product-images/upload``
+  (multipart ``imageFiles``, ≤ 10, JPG/GIF/PNG/BMP → ``{images:[{url}]}``), ``POST /v2/products``
+  (register → ``{originProductNo, smartstoreChannelProductNo}``), ``PUT /v2/products/origin-products/{no}``
+  (full update: combinations with ``id`` keep it, new ones get one, missing ones are deleted) and
+  ``POST /v1/products/search`` (page ≥ 1, size ≤ 1000, by seller code / numbers / statuses). Register and
+  update are validated like Naver does — required fields, enums, 10-won prices, sale period on HH:00 /
+  HH:59, fee rules, address-book ids, option names ≤ 3, option surcharge range, duplicate options,
+  required 상품정보제공고시 fields per type, certification type ids, uploaded image URLs — and refused
+  with 400 ``BAD_REQUEST`` + ``invalidInputs``. A registered product joins the catalogue: it is listed,
+  takes stock/price/status pushes, and the order generator sells its options. Seeded products list too.
 
 Shapes the reference does not spell out (token error codes, list envelopes of Q&A / inquiries /
 address book / settlements, option-stock partial-update semantics) are marked [U]; the adapter and
-the fixtures use the same shapes.
+the fixtures use the same shapes. Product limits not in the spec are [U] where they are defined
+(name ≤ 100 chars, ≤ 500 combinations, option value ≤ 25 chars, 10-won units, one 0-won option,
+origin-area codes, the ±50% surcharge rule).
 """
 
 from __future__ import annotations
