@@ -117,10 +117,13 @@ def images_text(images) -> str:
 
 
 def sku_text(sku) -> str:
-    return _("%(option)s: extra %(extra)s, %(status)s, code %(code)s%(barcode)s") % {
+    text = _("%(option)s: extra %(extra)s, %(status)s, code %(code)s%(barcode)s") % {
         "option": sku.option_label or _("(no options)"),
         "extra": f"{sku.extra_price:,}",
         "status": sku.get_status_display(),
         "code": sku.seller_code,
         "barcode": f", {_('barcode')} {sku.barcode}" if sku.barcode else "",
     }
+    # Appended rather than part of the sentence above, so that SKUs without a cost read as before.
+    cost = getattr(sku, "cost", None)
+    return f"{text}, {_('cost')} {cost:,}" if cost is not None else text

@@ -304,6 +304,8 @@ class SKU(models.Model):
         help_text=_("Matched against the seller code of collected orders; unique over all SKUs."),
     )
     barcode = models.CharField(_("barcode"), max_length=50, blank=True, validators=[validators.validate_barcode])
+    # Purchase cost in won, for margins in reports; optional (the Excel bulk edit fills it for many SKUs at once).
+    cost = models.PositiveIntegerField(_("cost"), null=True, blank=True)
     sort_order = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

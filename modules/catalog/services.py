@@ -682,6 +682,169 @@ def addons_replace(*, product: Product, groups: list[tuple[str, list[dict]]], us
     return product_update(product=product, user=user)
 
 
+# Bulk register and edit (the Excel import) -------------------------------------------------------------------
+
+
+@dataclass
+class ProductDraft:
+    """A new product checked by the caller (validators.product_errors and the SKU rules), with its rows."""
+
+    product: Product
+    option_groups: list[OptionGroup]
+    skus: list[SKU]  # in combination order; ``sort_order`` set
+    brand_name: str = ""  # a brand to find or create when ``product.brand`` is unset
+
+
+@dataclass
+class ProductEdit:
+    """Changes to a saved product already applied to the instances, with the texts from before."""
+
+    product: Product
+    before: dict[str, str] = field(default_factory=dict)  # product field -> history text before
+    skus: list[tuple[SKU, str]] = field(default_factory=list)  # changed SKUs with their history text before
+    sku_fields: set[str] = field(default_factory=set)
+    brand_name: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.before or self.skus)
+
+
+def _assign_brands(items: list[tuple[Product, str]]) -> None:
+    """Brands by name, the missing ones created (a flat list the seller grows as products come in)."""
+    from .models import Brand
+
+    names = {name for _product, name in items if name}
+    if not names:
+        return
+    # ignore_conflicts: another upload may create the same brand at the same moment.
+    Brand.objects.bulk_create([Brand(name=name) for name in sorted(names)], ignore_conflicts=True)
+    brands = {brand.name: brand for brand in Brand.objects.filter(name__in=names)}
+    for product, name in items:
+        if name:
+            product.brand = brands[name]
+
+
+def _set_product_codes(products: list[Product]) -> None:
+    """product_create's code (creation date + 7-digit id) for many products: one UPDATE per creation date."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Concat, LPad
+
+    by_day: dict[str, list[Product]] = {}
+    for product in products:
+        by_day.setdefault(f"{localtime(product.created_at).date():%Y%m%d}", []).append(product)
+    for day, items in by_day.items():
+        Product.objects.filter(pk__in=[product.pk for product in items]).update(
+            product_code=Concat(Value(day), LPad(Cast("pk", CharField()), 7, Value("0")), output_field=CharField())
+        )
+        for product in items:
+            product.product_code = f"{day}{product.pk:07d}"
+
+
+def products_bulk_create(*, drafts: list[ProductDraft], user=None) -> list[Product]:
+    """Register checked products with their option groups and SKUs in a few statements (not one save per row):
+    product codes as product_create gives them, brands found or created, a "registered" history row each."""
+    if not drafts:
+        return []
+    with transaction.atomic():
+        _assign_brands([(draft.product, draft.brand_name) for draft in drafts if draft.product.brand_id is None])
+        creator = _user(user)
+        products = []
+        for draft in drafts:
+            draft.product.created_by = creator
+            products.append(draft.product)
+        Product.objects.bulk_create(products, batch_size=500)
+        _set_product_codes(products)
+        groups, skus = [], []
+        for draft in drafts:
+            for group in draft.option_groups:
+                group.product = draft.product
+                groups.append(group)
+            for sku in draft.skus:
+                sku.product = draft.product
+                skus.append(sku)
+        OptionGroup.objects.bulk_create(groups, batch_size=1000)
+        try:
+            with transaction.atomic():
+                SKU.objects.bulk_create(skus, batch_size=1000)
+        except IntegrityError as exc:
+            raise ValidationError(
+                {
+                    "__all__": [
+                        _("A code is already used by another product or SKU; check the seller codes and barcodes.")
+                    ]
+                }
+            ) from exc
+        now = timezone.now()
+        registered = _("product registered")
+        ProductChange.objects.bulk_create(
+            [
+                ProductChange(product=product, user=creator, changed_at=now, field="product", new_value=registered)
+                for product in products
+            ],
+            batch_size=1000,
+        )
+    return products
+
+
+def products_bulk_update(*, edits: list[ProductEdit], user=None) -> list[ProductChange]:
+    """Save checked changes of many products and SKUs (bulk_update) with one history row per changed field and
+    one "SKUs" row per product listing its changed SKUs before → after, as product_update and sku_update do."""
+    from .history import field_text
+
+    edits = [edit for edit in edits if edit.changed]
+    if not edits:
+        return []
+    with transaction.atomic():
+        _assign_brands([(edit.product, edit.brand_name) for edit in edits if edit.brand_name])
+        now = timezone.now()
+        changed_products = [edit.product for edit in edits if edit.before]
+        if changed_products:
+            fields = sorted({name for edit in edits for name in edit.before} | {"updated_at"})
+            for product in changed_products:
+                product.updated_at = now
+            Product.objects.bulk_update(changed_products, fields, batch_size=500)
+        skus = [sku for edit in edits for sku, _before in edit.skus]
+        if skus:
+            sku_fields = sorted({name for edit in edits for name in edit.sku_fields} | {"updated_at"})
+            for sku in skus:
+                sku.updated_at = now
+            if "barcode" in sku_fields:
+                # Two steps, so that barcodes moving between SKUs never meet the unique constraint half-way.
+                SKU.objects.bulk_update([SKU(pk=sku.pk, barcode="") for sku in skus], ["barcode"], batch_size=1000)
+            try:
+                with transaction.atomic():
+                    SKU.objects.bulk_update(skus, sku_fields, batch_size=1000)
+            except IntegrityError as exc:
+                raise ValidationError({"skus": [_("A SKU code is already in use.")]}) from exc
+        author = _user(user)
+        changes = []
+        for edit in edits:
+            for name, before in edit.before.items():
+                changes.append(
+                    ProductChange(
+                        product=edit.product,
+                        user=author,
+                        changed_at=now,
+                        field=name,
+                        old_value=before,
+                        new_value=field_text(edit.product, name),
+                    )
+                )
+            if edit.skus:
+                changes.append(
+                    ProductChange(
+                        product=edit.product,
+                        user=author,
+                        changed_at=now,
+                        field="skus",
+                        old_value="\n".join(before for _sku, before in edit.skus),
+                        new_value="\n".join(sku_text(sku) for sku, _before in edit.skus),
+                    )
+                )
+        return ProductChange.objects.bulk_create(changes, batch_size=1000)
+
+
 # Categories ------------------------------------------------------------------------------------------------
 
 

@@ -221,29 +221,38 @@ class SkuRow:
     active: bool = True
 
 
-def validate_sku_prices(*, sale_price: int, skus: Sequence[SkuRow]) -> None:
-    """Every active combination within ±50% of the sale price, and at least one at 0 (seed 001)."""
-    active = [sku for sku in skus if sku.active]
+def sku_price_problems(
+    *, sale_price: int, skus: Sequence[SkuRow]
+) -> tuple[dict[int, ValidationError], ValidationError | None]:
+    """The SKU price rules, per SKU: {index in ``skus``: error} and the "one at 0" error of the whole product.
+
+    For callers that place each message on its own row (the Excel import); ``validate_sku_prices`` raises them.
+    """
+    per_sku: dict[int, ValidationError] = {}
+    active = [(index, sku) for index, sku in enumerate(skus) if sku.active]
     if not active:
-        return
-    messages = []
-    for sku in active:
+        return per_sku, None
+    for index, sku in active:
         problem = extra_price_error(sale_price=sale_price, extra_price=sku.extra_price)
         if problem:
-            messages.append(
-                ValidationError(
-                    _("Option %(option)s: the extra price %(extra)s won must be %(rule)s."),
-                    code="extra_price_range",
-                    params={"option": sku.label or "-", "extra": f"{sku.extra_price:,}", "rule": problem},
-                )
+            per_sku[index] = ValidationError(
+                _("Option %(option)s: the extra price %(extra)s won must be %(rule)s."),
+                code="extra_price_range",
+                params={"option": sku.label or "-", "extra": f"{sku.extra_price:,}", "rule": problem},
             )
-    if not any(sku.extra_price == 0 for sku in active):
-        messages.append(
-            ValidationError(
-                _("Options: at least one combination must have no extra price (0 won, the sale price itself)."),
-                code="extra_price_zero",
-            )
+    zero = None
+    if not any(sku.extra_price == 0 for _index, sku in active):
+        zero = ValidationError(
+            _("Options: at least one combination must have no extra price (0 won, the sale price itself)."),
+            code="extra_price_zero",
         )
+    return per_sku, zero
+
+
+def validate_sku_prices(*, sale_price: int, skus: Sequence[SkuRow]) -> None:
+    """Every active combination within ±50% of the sale price, and at least one at 0 (seed 001)."""
+    per_sku, zero = sku_price_problems(sale_price=sale_price, skus=skus)
+    messages = list(per_sku.values()) + ([zero] if zero is not None else [])
     if messages:
         raise ValidationError({"skus": messages})
 
@@ -271,6 +280,17 @@ def validate_option_name(value: str) -> None:
     validate_option_text(value, field=_("Option name"))
 
 
+def validate_option_value(value: str) -> None:
+    """One option value (of a comma-separated list, or one cell of an Excel row)."""
+    if len(value) > OPTION_VALUE_MAX:
+        raise ValidationError(
+            _("Option value “%(value)s”: at most %(max)s characters."),
+            code="option_value_length",
+            params={"value": value, "max": OPTION_VALUE_MAX},
+        )
+    validate_option_text(value, field=_("Option value"))
+
+
 def parse_option_values(text: str) -> list[str]:
     """Comma-separated values, each trimmed; empty pieces dropped; duplicates and bad values refused."""
     values = [piece.strip() for piece in (text or "").replace("，", ",").split(",")]
@@ -281,13 +301,7 @@ def parse_option_values(text: str) -> list[str]:
         )
     seen: set[str] = set()
     for value in values:
-        if len(value) > OPTION_VALUE_MAX:
-            raise ValidationError(
-                _("Option value “%(value)s”: at most %(max)s characters."),
-                code="option_value_length",
-                params={"value": value, "max": OPTION_VALUE_MAX},
-            )
-        validate_option_text(value, field=_("Option value"))
+        validate_option_value(value)
         if value.casefold() in seen:
             raise ValidationError(
                 _("Option values: “%(value)s” appears twice."),
@@ -670,3 +684,76 @@ def validate_product_image(image, *, field) -> None:
     validate_image_file(
         file_name=image.file.name, file_size=file_size, image_format=image_format, size=size, field=field
     )
+
+
+# A product's fields at once, without queries (bulk import) ---------------------------------------------------
+
+ORIGIN_FIELDS = frozenset({"origin_kind", "origin_goods_type", "origin_country", "origin_ingredients"})
+NOTICE_FIELDS = frozenset({"notice_category", "notice_values", "status"})
+
+
+def _collect(errors: dict[str, list[str]], exc: ValidationError, field: str) -> None:
+    if hasattr(exc, "error_dict"):
+        for key, items in exc.error_dict.items():
+            errors.setdefault(key, []).extend(message for item in items for message in item.messages)
+    else:
+        errors.setdefault(field, []).extend(exc.messages)
+
+
+def product_errors(
+    product,
+    *,
+    fields: Iterable[str],
+    certifications: Sequence[CertificationRow] | None = None,
+) -> dict[str, list[str]]:
+    """The rules a product save applies to ``fields`` of ``product`` (saved or not), as {field: [messages]}.
+
+    The single-field rules run exactly as ``full_clean`` runs them (each model field's ``clean``: choices,
+    length, the validators above), then origin and the notice when one of their fields is given, and the
+    certifications when given. Nothing is read from the database: foreign keys are only checked for presence,
+    and uniqueness is the caller's business (one query for many rows). The same messages as the admin's.
+    """
+    from .models import Product
+
+    errors: dict[str, list[str]] = {}
+    fields = set(fields)
+    for name in sorted(fields):
+        model_field = Product._meta.get_field(name)
+        value = getattr(product, model_field.attname)
+        if model_field.blank and value in model_field.empty_values:
+            continue  # as Model.clean_fields: an allowed blank is not validated further
+        if model_field.is_relation:
+            if value is None:
+                errors.setdefault(name, []).append(str(model_field.error_messages["blank"]))
+            continue
+        try:
+            model_field.clean(value, product)
+        except ValidationError as exc:
+            errors.setdefault(name, []).extend(exc.messages)
+    if fields & ORIGIN_FIELDS:
+        try:
+            validate_origin(
+                kind=product.origin_kind,
+                goods_type=product.origin_goods_type,
+                country=product.origin_country,
+                ingredients=product.origin_ingredients,
+            )
+        except ValidationError as exc:
+            _collect(errors, exc, "origin_kind")
+    preparing = product.status == Product.Status.PREPARING
+    if fields & NOTICE_FIELDS:
+        try:
+            validate_notice(category=product.notice_category, values=product.notice_values, required=not preparing)
+        except ValidationError as exc:
+            _collect(errors, exc, "notice_category")
+    if certifications is not None:
+        try:
+            validate_certifications(
+                certifications=certifications,
+                notice_category=product.notice_category,
+                manufactured_on=product.manufactured_on,
+                enforce_required=not preparing,
+            )
+        except ValidationError as exc:
+            _collect(errors, exc, "certifications")
+    return errors

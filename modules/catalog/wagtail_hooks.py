@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.timezone import localtime
@@ -15,6 +15,7 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.log_actions import log
 from wagtail.permissions import register_permission_policy
 
@@ -81,6 +82,80 @@ class _ServiceErrorsMixin:
             return self.form_invalid(form)
 
 
+# Excel download and upload of the lists ----------------------------------------------------------------------
+
+
+class _ExcelListMixin:
+    """엑셀 다운로드 of the filtered list (one row per SKU: the spreadsheet kind "sku_list", streamed) in the default
+    layout or one chosen from the "more" menu, and a button to the Excel upload of the same kind (bulk register
+    and bulk edit). The buttons carry the list's current filters and search; Wagtail re-renders them when the
+    filters change."""
+
+    excel_param = "excel_layout"
+
+    def excel_skus(self):
+        """The SKUs of the rows the list currently shows (all pages)."""
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        if self.excel_param in request.GET:
+            return self.excel_download()
+        return super().get(request, *args, **kwargs)
+
+    def excel_download(self):
+        from modules.spreadsheets.selectors import layouts_for_kind
+        from modules.spreadsheets.views import export_response
+
+        from .excel import KIND, export_queryset
+
+        value = self.request.GET.get(self.excel_param, "")
+        layout = get_object_or_404(layouts_for_kind(KIND), pk=int(value)) if value.isdigit() else None
+        params = self.request.GET.copy()
+        params.pop(self.excel_param, None)
+        return export_response(
+            self.request,
+            kind=KIND,
+            objects=export_queryset(self.excel_skus()),
+            layout=layout,
+            description=f"{self.index_url}?{params.urlencode()}"[:500],
+        )
+
+    def _excel_url(self, value: str) -> str:
+        params = self.request.GET.copy()
+        for name in ("p", "_w_filter_fragment"):
+            params.pop(name, None)
+        params[self.excel_param] = value
+        return f"{self.index_url}?{params.urlencode()}"
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        buttons.append(HeaderButton(_("Excel download"), url=self._excel_url(""), icon_name="download"))
+        if user_has_area_right(self.request.user, "products", "edit"):
+            buttons.append(
+                HeaderButton(
+                    _("Excel upload"), url=reverse("spreadsheets_import", args=["sku_list"]), icon_name="upload"
+                )
+            )
+        return buttons
+
+    @cached_property
+    def header_more_buttons(self):
+        from modules.spreadsheets.selectors import layouts_for_kind
+
+        buttons = list(super().header_more_buttons)
+        for layout in layouts_for_kind("sku_list").filter(is_default=False):
+            buttons.append(
+                Button(
+                    _("Excel download: %(layout)s") % {"layout": layout.name},
+                    url=self._excel_url(str(layout.pk)),
+                    icon_name="download",
+                    priority=80,
+                )
+            )
+        return buttons
+
+
 # Products --------------------------------------------------------------------------------------------------
 
 
@@ -132,9 +207,15 @@ class ProductDeleteView(DeleteView):
         log(instance=self.object, action="wagtail.delete", user=self.request.user)
 
 
-class ProductIndexView(IndexView):
+class ProductIndexView(_ExcelListMixin, IndexView):
     def get_base_queryset(self):
         return products(deleted=self.request.GET.get("deleted", ""))
+
+    def excel_skus(self):
+        # Deleted products' SKUs only when the list shows deleted products.
+        return skus(include_deleted_products=bool(self.request.GET.get("deleted"))).filter(
+            product__in=self.get_queryset().order_by().values("pk")
+        )
 
     def search_queryset(self, queryset):
         if not self.is_searching:
@@ -380,9 +461,12 @@ class SkuForm(forms.ModelForm):
         fields = ["extra_price", "status", "seller_code", "barcode"]
 
 
-class SkuIndexView(IndexView):
+class SkuIndexView(_ExcelListMixin, IndexView):
     def get_base_queryset(self):
         return skus()
+
+    def excel_skus(self):
+        return self.get_queryset()
 
 
 class SkuEditView(_ServiceErrorsMixin, EditView):

@@ -4,6 +4,7 @@ The pipeline (services.import_*) reads the file, parses every cell with the kind
 checks required values and duplicate keys, and then hands the rows to the kind's importer in
 chunks (``Importer.chunk_size`` rows):
 
+* ``group_key(raw)``: optional; consecutive rows with the same key are never split between chunks.
 * ``validate_rows(rows, context)``: business checks that need the database (unknown SKU, closed
   order, …). Return ``{row_number: [(field_key, message), …]}``; rows named there are error rows.
   It may also normalise ``row.values`` in place (e.g. a canonical IP address).
@@ -73,6 +74,12 @@ class RowsRejected(Exception):
 
 class Importer:
     chunk_size = 1000
+
+    def group_key(self, raw: dict[str, Any]) -> Any:
+        """Rows next to each other with the same non-None key stay in one chunk (e.g. the SKU rows of one
+        product), so a chunk may run past ``chunk_size`` to the end of a group. ``raw`` holds the cell values
+        as read, before parsing; the default (None) lets chunks end anywhere."""
+        return None
 
     def validate_rows(self, rows: list[ImportRow], *, context: ImportContext) -> dict[int, list[tuple[str, str]]]:
         return {}

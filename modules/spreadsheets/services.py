@@ -287,7 +287,14 @@ def _checked_chunks(job: ImportJob, spec: KindSpec, table: Table, context: Impor
     seen_keys: dict[tuple, int] = {}
     required = {key for key, item in spec.fields.items() if item.required}
     chunk = _Chunk()
+    group_of = getattr(importer, "group_key", None)  # importers written before the hook have none
+    full, last_group = False, None
     for number, raw in table.rows:
+        group = group_of(raw) if group_of is not None else None
+        if full and (group is None or group != last_group):
+            yield _finish_chunk(chunk, importer, titles, context)
+            chunk, full = _Chunk(), False
+        last_group = group
         chunk.last_row = number
         values: dict[str, Any] = {}
         row_errors: list[tuple[str, str]] = []
@@ -320,8 +327,11 @@ def _checked_chunks(job: ImportJob, spec: KindSpec, table: Table, context: Impor
         else:
             chunk.valid.append(ImportRow(number=number, values=values))
         if len(chunk.valid) + len(chunk.error_rows) >= importer.chunk_size:
-            yield _finish_chunk(chunk, importer, titles, context)
-            chunk = _Chunk()
+            if group is None:
+                yield _finish_chunk(chunk, importer, titles, context)
+                chunk = _Chunk()
+            else:  # the chunk ends where the next row starts another group
+                full = True
     if chunk.valid or chunk.errors:
         yield _finish_chunk(chunk, importer, titles, context)
 
