@@ -57,7 +57,7 @@ from django.utils.translation import gettext_lazy
 from integrations.channels.base import ListingState, Marketplace
 from modules.catalog.models import SKU, Category, OptionGroup, Product, SkuStatus
 from modules.catalog.services import SkuEdit, product_create, product_update
-from modules.catalog.validators import validate_product_seller_code
+from modules.catalog.validators import MAX_COMBINATIONS, combination_count, validate_product_seller_code
 from modules.spreadsheets.cells import CellError, ValueType, is_blank, parser_for
 from modules.spreadsheets.layouts import normalise_title
 from modules.spreadsheets.reader import SpreadsheetError, header_scan_rows, load_bytes, max_rows, open_sheet
@@ -594,7 +594,7 @@ def _read_row(
         except CellError as exc:
             errors.append(RowError(row_no, titles[column.field], str(exc)))
             continue
-        if column.type in (T.MONEY, T.INT) and value is not None and value < 0:
+        if column.type in (T.MONEY, T.INT) and column.field != OPTION_EXTRA and value is not None and value < 0:
             errors.append(RowError(row_no, titles[column.field], _("Enter 0 or more.")))
             continue
         limit = MAX_LENGTHS.get(column.field)
@@ -621,7 +621,10 @@ def _split_pair(names: str, values: str) -> tuple[list[str], list[str]]:
 
 
 def _options_from_spec(spec: str, row_no: int) -> list[ChannelOption]:
-    """11번가 "색상:화이트,블랙" (one group per line or "|"): every combination, no ids or codes."""
+    """11번가 "색상:화이트,블랙" (one group per line or "|"): every combination, no ids or codes.
+
+    Raises CellError when the cell describes more combinations than a product may have.
+    """
     groups: list[tuple[str, list[str]]] = []
     for line in re.split(r"[\n|]+", spec):
         line = line.strip()
@@ -630,9 +633,15 @@ def _options_from_spec(spec: str, row_no: int) -> list[ChannelOption]:
         name, sep, values = line.partition(":")
         if not sep:
             name, values = "", name
-        items = [value.strip() for value in values.split(",") if value.strip()]
+        items = list(dict.fromkeys(value.strip() for value in values.split(",") if value.strip()))
         if items:
             groups.append((name.strip(), items))
+    count = combination_count(values for _name, values in groups)
+    if count > MAX_COMBINATIONS:
+        raise CellError(
+            _("Options: %(count)s combinations; at most %(max)s per product.")
+            % {"count": count, "max": MAX_COMBINATIONS}
+        )
     names = [name for name, _values in groups]
     options = []
     for combination in itertools.product(*[values for _name, values in groups]) if groups else []:
@@ -646,7 +655,7 @@ def _options_from_spec(spec: str, row_no: int) -> list[ChannelOption]:
 
 def _row_options(fmt: ExportFormat, values: dict[str, Any], row_no: int) -> list[ChannelOption]:
     if OPTION_SPEC in values:
-        return _options_from_spec(values[OPTION_SPEC] or "", row_no)
+        return _options_from_spec(values[OPTION_SPEC] or "", row_no)  # CellError: the caller's row error
     option_keys = (OPTION_ID, OPTION_NAME, OPTION_VALUE, OPTION_TEXT, OPTION_SELLER_CODE, ITEM_PRODUCT_ID)
     if not any(values.get(key) for key in option_keys):
         return []
@@ -766,7 +775,11 @@ def parse_rows(
             product = products[product_id] = _new_product(fmt, product_id, values)
         product.rows.append(row_no)
         product.errors.extend(errors)
-        options = _row_options(fmt, values, row_no)
+        try:
+            options = _row_options(fmt, values, row_no)
+        except CellError as exc:
+            product.errors.append(RowError(row_no, titles.get(OPTION_SPEC, id_title), str(exc)))
+            continue
         keys = [option.key for option in options] or [""]
         duplicate = next((seen[(product_id, key)] for key in keys if (product_id, key) in seen), None)
         if duplicate is not None:
@@ -866,7 +879,15 @@ class PreviewItem:
 
     @property
     def error_messages(self) -> list[str]:
-        return [f"{error.row}: {error.column} — {error.message}" for error in self.product.errors]
+        return [
+            _("Row %(row)s, %(column)s: %(message)s")
+            % {"row": error.row, "column": error.column, "message": error.message}
+            for error in self.product.errors
+        ]
+
+    @property
+    def state_label(self) -> str:
+        return str(Listing.State(self.product.state).label) if self.product.state in Listing.State.values else ""
 
 
 @dataclass

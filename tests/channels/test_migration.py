@@ -247,6 +247,39 @@ def test_eleven_street_option_cell_becomes_every_combination(store_of):
     assert mug.options[0].names == ["색상", "사이즈"]
 
 
+def test_an_option_cell_with_too_many_combinations_is_a_row_error(store_of):
+    header = make_samples.ELEVENST_HEADER
+    row = dict.fromkeys(header, "")
+    values = ",".join(f"v{number}" for number in range(40))
+    row.update({"상품번호": "1", "판매자상품코드": "BIG", "상품명": "큰 상품", "판매가": 1000})
+    row["옵션"] = f"a:{values}\nb:{values}"  # 1,600 combinations
+    parsed = migration_parse(
+        source=xlsx_bytes([header, [row[title] for title in header]]), store=store_of("elevenst"), name="e.xlsx"
+    )
+    (product,) = parsed.products
+    assert product.options == [] and product.errors[0].column == "옵션" and "1600" in product.errors[0].message
+
+
+def test_negative_extra_price_is_kept_and_negative_prices_refused(store_of):
+    header = make_samples.WEMAKEPRICE_PRODUCT_HEADER
+
+    def row(**values):
+        cells = dict.fromkeys(header, "")
+        cells.update({"상품번호": "1", "상품명": "상품", "업체상품코드": "P-1", "판매가": 10000, "옵션사용여부": "Y"})
+        cells.update(values)
+        return [cells[title] for title in header]
+
+    table = [
+        header,
+        row(옵션번호="11", 옵션명="용량", 옵션값="소", 옵션추가금액=-2000),
+        row(옵션번호="12", 옵션명="용량", 옵션값="대", 옵션추가금액=0),
+        row(상품번호="2", 판매가=-10),
+    ]
+    products = products_by_id(migration_parse(source=xlsx_bytes(table), store=store_of("wemakeprice"), name="w.xlsx"))
+    assert [(o.extra_price, o.price) for o in products["1"].options] == [(-2000, 8000), (0, 10000)]
+    assert products["1"].errors == [] and products["2"].errors[0].column == "판매가"
+
+
 @pytest.mark.parametrize(
     ("status", "approval", "state"),
     [
