@@ -93,7 +93,10 @@ class ListingForm(WagtailAdminModelForm):
             self.fields["store"].disabled = True
         for name in ("outbound_address", "return_address"):
             if name in self.fields:
-                self.fields[name].queryset = self.fields[name].queryset.select_related("store")
+                queryset = self.fields[name].queryset.filter(address_type=name).select_related("store")
+                if self.instance.pk:
+                    queryset = queryset.filter(store_id=self.instance.store_id)
+                self.fields[name].queryset = queryset
 
     def clean(self):
         cleaned = super().clean()

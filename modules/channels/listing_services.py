@@ -158,7 +158,7 @@ def listing_errors(*, listing: Listing, options: list[ListingOption] | None = No
     if listing.as_phone and not _phone_ok(listing.as_phone):
         _add(errors, "as_phone", _("A/S phone: digits and hyphens, like 1588-1234 or 02-123-4567."))
 
-    for field, expected in (("outbound_address", "outbound"), ("return_address", "return")):
+    for field, expected in (("outbound_address", "outbound_address"), ("return_address", "return_address")):
         template = getattr(listing, field)
         if template is None:
             if for_push:
@@ -174,6 +174,10 @@ def listing_errors(*, listing: Listing, options: list[ListingOption] | None = No
     if for_push:
         if product is None:
             _add(errors, "product", _("Link a product before pushing."))
+        elif product.main_image_id is None:
+            _add(errors, "product", _("The product has no main image; every channel requires one."))
+        if product is not None and not (product.detail_html or "").strip():
+            _add(errors, "product", _("The product has no detail page (detail HTML); the channels require one."))
         if not listing.channel_category_id:
             _add(errors, "channel_category_id", _("Channel category: required to register the product."))
         if not store.adapter_supports(Capability.LISTING_CREATE):
