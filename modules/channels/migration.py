@@ -1264,8 +1264,14 @@ def _link_existing(item: PreviewItem) -> list[OptionPair]:
 def _option_groups(product: ChannelProduct) -> tuple[list[tuple[str, list[str]]], list[ChannelOption]]:
     """Option groups (name, values) for a new catalog product from the channel's options."""
     options = [option for option in product.options if option.values]
+    if len(options) != len(product.options):
+        raise ValidationError(_("Some options have no value, so no option groups can be made from them."))
     if not options:
         return [], []
+    labels = [option.label for option in options]
+    repeated = next((label for label in labels if labels.count(label) > 1), None)
+    if repeated is not None:
+        raise ValidationError(_("Two options have the same value “%(value)s”.") % {"value": repeated})
     width = len(options[0].values)
     if any(len(option.values) != width for option in options):
         raise ValidationError(

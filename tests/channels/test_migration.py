@@ -811,3 +811,46 @@ def test_admin_preview_queries_do_not_grow_with_rows(store_of, editor, category)
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_listing_written_meanwhile_rolls_the_product_back(store_of, category, monkeypatch):
+    """Another import links the channel product between the preview and the write: the new catalog
+    product made for it is rolled back with the failed listing, nothing is left half-written."""
+    from modules.channels import migration
+
+    store = store_of("wemakeprice")
+    parsed = parse("wemakeprice_products", store)
+    real_preview = migration.migration_preview
+
+    def stale_preview(**kwargs):
+        preview = real_preview(**kwargs)
+        Listing.objects.create(store=store, channel_product_id="5210007", name="다른 사람이 먼저")
+        return preview
+
+    monkeypatch.setattr(migration, "migration_preview", stale_preview)
+    result = migration_import(
+        store=store, selection=select(parsed, "5210007"), link_sku=False, link_stock=True, user=None, category=category
+    )
+    assert (result.created, result.failed) == (0, 1)
+    assert not Product.objects.filter(seller_code="BAMBOO-01").exists()
+    assert not SKU.objects.filter(seller_code="BAMBOO-01").exists()
+    assert Listing.objects.get(channel_product_id="5210007").product is None
+
+
+def test_options_that_cannot_become_option_groups_are_reported(store_of, category):
+    header = make_samples.COUPANG_HEADER
+
+    def row(product_id, option_id, option_name):
+        cells = dict.fromkeys(header, "")
+        cells.update(
+            {"등록상품ID": product_id, "옵션ID": option_id, "등록상품명": "컵", "옵션명": option_name, "판매가격": 5000}
+        )
+        return [cells[title] for title in header]
+
+    table = [header, row("1", "11", "S"), row("1", "12", "S"), row("2", "21", "S"), row("2", "22", "")]
+    store = store_of("coupang")
+    parsed = migration_parse(source=xlsx_bytes(table), store=store, name="c.xlsx")
+    result = migration_import(
+        store=store, selection=parsed.products, link_sku=False, link_stock=True, user=None, category=category
+    )
+    assert result.failed == 2 and not Product.objects.exists()
