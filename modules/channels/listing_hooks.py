@@ -191,10 +191,10 @@ class ListingIndexView(IndexView):
         return listings()
 
     @cached_property
-    def header_buttons(self):
+    def header_more_buttons(self):
         from modules.accounts.areas import user_has_area_right
 
-        buttons = list(super().header_buttons)
+        buttons = list(super().header_more_buttons)
         query = self.request.GET.urlencode()
         buttons.append(
             HeaderButton(
