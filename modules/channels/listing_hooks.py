@@ -210,6 +210,9 @@ class ListingIndexView(IndexView):
                 )
             )
             buttons.append(HeaderButton(_("Pull from a store"), url=reverse("listings_pull"), icon_name="download"))
+            buttons.append(
+                HeaderButton(_("Import channel products"), url=reverse("channels_migration"), icon_name="upload")
+            )
         return buttons
 
 
@@ -374,7 +377,11 @@ class ListingTaskViewSet(_AreaViewSet):
     ]
 
 
+LISTINGS_SUBMENU_HOOK = "register_listings_menu_item"
+
+
 class ListingGroup(ViewSetGroup):
+    submenu_hook = LISTINGS_SUBMENU_HOOK
     menu_label = gettext_lazy("Channel products")
     menu_name = "channel_products"
     menu_icon = "list-ul"

@@ -1,7 +1,7 @@
 """Admin for channel product migration (상품 가져오기 from a channel's Excel export).
 
-The menu item goes into the "Sales channels" group: the group collects extra items through its
-``submenu_hook`` (Wagtail 8), which is set here when the group does not name one yet.
+The menu item goes into the "Channel products" group, which collects extra items through its
+``submenu_hook``.
 """
 
 from django.urls import path, reverse
@@ -12,12 +12,7 @@ from wagtail.admin.menu import MenuItem
 from modules.accounts.areas import user_has_area_right
 
 from . import migration_views
-from . import wagtail_hooks as channel_hooks
-
-CHANNELS_SUBMENU_HOOK = "register_channels_menu_item"
-
-if not channel_hooks.ChannelsGroup.submenu_hook:
-    channel_hooks.ChannelsGroup.submenu_hook = CHANNELS_SUBMENU_HOOK
+from .listing_hooks import LISTINGS_SUBMENU_HOOK
 
 
 @hooks.register("register_admin_urls")
@@ -42,7 +37,7 @@ class MigrationMenuItem(MenuItem):
         return user_has_area_right(request.user, "products", "edit")
 
 
-@hooks.register(channel_hooks.ChannelsGroup.submenu_hook)
+@hooks.register(LISTINGS_SUBMENU_HOOK)
 def register_migration_menu_item():
     return MigrationMenuItem(
         gettext_lazy("Import channel products"),
