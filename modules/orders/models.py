@@ -4,10 +4,13 @@ The Channels issue writes here through ``services.orders_collect`` (upsert by st
 the Orders issue adds the status machine, events, bundling and the order desk on these tables.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from integrations.channels.base import ClaimState, ClaimType, CourierCode, LineState
+
+from .status import OrderState
 
 LINE_STATE_LABELS = {
     LineState.PENDING_PAYMENT: _("Awaiting payment"),
@@ -59,12 +62,27 @@ class Order(models.Model):
     collected_at = models.DateTimeField(_("collected at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Ours, not the channel's: the least advanced live line (status.order_summary_state).
+    state = models.CharField(_("state"), max_length=20, choices=OrderState.choices, default=OrderState.NEW)
+    needs_attention = models.BooleanField(_("needs attention"), default=False)
+    # A receiver edited here is kept when the channel sends the order again (the edit wins).
+    receiver_edited_at = models.DateTimeField(_("receiver edited at"), null=True, blank=True)
+    # Personal data masked by the retention task (names, phones, address details replaced).
+    pii_masked_at = models.DateTimeField(_("personal data masked at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-ordered_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["store", "channel_order_id"], name="order_store_channel_id")]
-        indexes = [models.Index(fields=["store", "-ordered_at"], name="order_store_time")]
+        indexes = [
+            models.Index(fields=["store", "-ordered_at"], name="order_store_time"),
+            models.Index(fields=["state", "-ordered_at"], name="order_state_time"),
+            models.Index(fields=["-ordered_at", "-id"], name="order_time_id"),
+            models.Index(fields=["receiver_phone1"], name="order_receiver_phone"),
+            models.Index(fields=["receiver_name"], name="order_receiver_name"),
+        ]
 
     def __str__(self) -> str:
         return self.channel_order_id
@@ -114,6 +132,24 @@ class OrderLine(models.Model):
     created_at = models.DateTimeField(_("collected at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Ours (status.py): moved by our actions and, forward only, by the channel's state in sync.
+    state = models.CharField(_("state"), max_length=20, choices=OrderState.choices, default=OrderState.NEW)
+    state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
+    sku = models.ForeignKey(
+        "catalog.SKU", verbose_name=_("SKU"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    match_source = models.CharField(
+        _("matched by"),
+        max_length=12,
+        blank=True,
+        choices=[("listing", _("Listing option")), ("seller_code", _("Seller code")), ("manual", _("By hand"))],
+    )
+    delay_reason = models.CharField(_("delay reason"), max_length=200, blank=True)
+    # The channel's answer to our last push for this line (acknowledge, invoice, cancel …).
+    push_code = models.CharField(_("channel code"), max_length=60, blank=True)
+    push_message = models.CharField(_("channel's answer"), max_length=500, blank=True)
+    pushed_at = models.DateTimeField(_("pushed at"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
@@ -121,9 +157,50 @@ class OrderLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["store", "channel_line_id"], name="orderline_store_channel_id"),
         ]
+        indexes = [models.Index(fields=["state", "store"], name="orderline_state_store")]
 
     def __str__(self) -> str:
         return self.channel_line_id
+
+
+class OrderEvent(models.Model):
+    """Append-only audit trail of an order: who did what, when, old -> new, and the payload."""
+
+    class Source(models.TextChoices):
+        USER = "user", _("Staff")
+        SYNC = "sync", _("Channel sync")
+        SYSTEM = "system", _("System")
+        API = "api", _("Open API")
+
+    wagtail_reference_index_ignore = True
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events")
+    line = models.ForeignKey(
+        OrderLine, verbose_name=_("order line"), null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("event"), max_length=40)
+    old = models.CharField(_("before"), max_length=500, blank=True)
+    new = models.CharField(_("after"), max_length=500, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    source = models.CharField(_("by"), max_length=10, choices=Source.choices, default=Source.SYSTEM)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["order_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.old} → {self.new}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Order events are append-only.")
+        super().save(*args, **kwargs)
 
 
 class Claim(models.Model):

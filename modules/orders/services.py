@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from integrations.channels.base import ChannelClaim, ChannelOrder, ChannelOrderLine, LineState
 from modules.core.upsert import upsert_by_key
 
-from .models import Claim, Order, OrderLine
+from . import status as machine
+from .models import Claim, Order, OrderEvent, OrderLine
+from .status import OrderState
+
+RECEIVER_FIELDS = ("receiver_name", "receiver_phone1", "receiver_phone2", "zip_code", "address1", "address2")
 
 
 @dataclass
@@ -96,13 +101,18 @@ def orders_collect(*, store, orders: list[ChannelOrder]) -> CollectResult:
     if not orders:
         return result
     with transaction.atomic():
-        order_result = upsert_by_key(
-            Order, scope={"store_id": store.pk}, key_field="channel_order_id", rows=[_order_row(o) for o in orders]
-        )
+        order_rows = [_order_row(o) for o in orders]
+        _keep_receiver_edits(store=store, rows=order_rows)
+        order_result = upsert_by_key(Order, scope={"store_id": store.pk}, key_field="channel_order_id", rows=order_rows)
         line_rows = [_line_row(line, order_result.ids[order.order_id]) for order in orders for line in order.lines]
         line_result = upsert_by_key(
             OrderLine, scope={"store_id": store.pk}, key_field="channel_line_id", rows=line_rows
         )
+        changed_keys = set(line_result.created_keys) | set(line_result.updated_keys)
+        if changed_keys:
+            lines_after_collect(
+                store=store, created_keys=set(line_result.created_keys), changed_keys=changed_keys
+            )
     result.created = line_result.created
     result.updated = line_result.updated
     result.unchanged = line_result.unchanged
@@ -144,3 +154,177 @@ def claims_collect(*, store, claims: list[ChannelClaim]) -> CollectResult:
     result.flagged_keys = [row["channel_claim_id"] for row in rows if row["flags"]]
     result.flagged = len(result.flagged_keys)
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# After collection: our state from the channel's (two-way sync), SKU matching, order summaries
+# ---------------------------------------------------------------------------------------------
+
+
+def _keep_receiver_edits(*, store, rows: list[dict]) -> None:
+    """An order whose receiver was edited here keeps our values when the channel sends it again."""
+    ids = [row["channel_order_id"] for row in rows]
+    edited = {
+        order["channel_order_id"]: order
+        for order in Order.objects.filter(store=store, channel_order_id__in=ids, receiver_edited_at__isnull=False)
+        .order_by()
+        .values("channel_order_id", *RECEIVER_FIELDS)
+    }
+    for row in rows:
+        ours = edited.get(row["channel_order_id"])
+        if ours:
+            for name in RECEIVER_FIELDS:
+                row[name] = ours[name]
+
+
+def event_add(
+    *, order_id: int, line_id: int | None = None, kind: str, old: str = "", new: str = "", message: str = "",
+    source: str = OrderEvent.Source.SYSTEM, user=None, payload: dict | None = None,
+) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order_id=order_id,
+        line_id=line_id,
+        kind=kind,
+        old=str(old)[:500],
+        new=str(new)[:500],
+        message=str(message)[:500],
+        source=source,
+        user=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        payload=payload or {},
+    )
+
+
+def lines_after_collect(*, store, created_keys: set[str], changed_keys: set[str]) -> None:
+    """Apply the channel's state to ours for the lines this page created or changed.
+
+    New lines take the state the channel reports (a line already cancelled at the source is never
+    created as shippable); known lines move forward with the channel; a channel state behind ours
+    is flagged for a person and ours stays. Every move is an OrderEvent (source: sync)."""
+    now = timezone.now()
+    lines = list(OrderLine.objects.filter(store=store, channel_line_id__in=changed_keys).order_by())
+    events: list[OrderEvent] = []
+    touched_orders: set[int] = set()
+    for line in lines:
+        created = line.channel_line_id in created_keys
+        if created:
+            state = machine.initial_state(line.status)
+            if state is None:
+                # Already flagged "unknown_status:…" by the row builder: a person places it.
+                if not any(f.startswith("unknown_status") for f in (line.flags or [])):
+                    _flag(line, f"unknown_status:{line.channel_status}")
+                continue
+            if line.state != state:
+                line.state = state.value
+                line.state_changed_at = now
+            events.append(
+                OrderEvent(
+                    order_id=line.order_id, line_id=line.pk, kind="collected", new=line.state,
+                    source=OrderEvent.Source.SYNC, payload={"channel_status": line.channel_status},
+                )
+            )
+            touched_orders.add(line.order_id)
+            continue
+        target, conflict = machine.sync_target(line.state, line.status)
+        if target is not None:
+            events.append(
+                OrderEvent(
+                    order_id=line.order_id, line_id=line.pk, kind="state", old=line.state, new=target.value,
+                    source=OrderEvent.Source.SYNC, payload={"channel_status": line.channel_status},
+                )
+            )
+            line.state = target.value
+            line.state_changed_at = now
+            line.flags = [f for f in (line.flags or []) if not f.startswith("state_conflict:")]
+            line.needs_attention = bool(line.flags)
+            touched_orders.add(line.order_id)
+        elif conflict:
+            flag = f"state_conflict:{line.state}>{line.status}"
+            if flag not in (line.flags or []):
+                events.append(
+                    OrderEvent(
+                        order_id=line.order_id, line_id=line.pk, kind="sync_conflict", old=line.state,
+                        new=line.status, source=OrderEvent.Source.SYNC,
+                        message="채널 상태가 우리 상태보다 뒤에 있어 적용하지 않았습니다.",
+                        payload={"channel_status": line.channel_status},
+                    )
+                )
+                _flag(line, flag)
+                touched_orders.add(line.order_id)
+    _match_skus(store=store, lines=[line for line in lines if line.sku_id is None])
+    OrderLine.objects.bulk_update(
+        lines, ["state", "state_changed_at", "flags", "needs_attention", "sku", "match_source"], batch_size=500
+    )
+    OrderEvent.objects.bulk_create(events, batch_size=500)
+    touched_orders.update(line.order_id for line in lines)
+    orders_refresh_summary(order_ids=touched_orders)
+    new_lines = [line for line in lines if line.channel_line_id in created_keys and line.state == OrderState.NEW]
+    if new_lines and store.auto_acknowledge == "auto":
+        ids = [line.pk for line in new_lines]
+        transaction.on_commit(lambda: _queue_auto_acknowledge(ids))
+
+
+def _queue_auto_acknowledge(line_ids: list[int]) -> None:
+    from django_q.tasks import async_task
+
+    async_task("modules.orders.tasks.auto_acknowledge", line_ids, task_name="orders-auto-acknowledge")
+
+
+def _flag(line: OrderLine, flag: str) -> None:
+    flags = list(line.flags or [])
+    if flag not in flags:
+        flags.append(flag)
+    line.flags = flags
+    line.needs_attention = True
+
+
+def _match_skus(*, store, lines: list[OrderLine]) -> None:
+    """SKU for each unmatched line: the listing option mapping first, then the seller code."""
+    if not lines:
+        return
+    from modules.catalog.models import SKU
+    from modules.channels.models import ListingOption
+
+    option_ids = {line.channel_option_id for line in lines if line.channel_option_id}
+    by_option = {
+        (listing_product, option_id): sku_id
+        for listing_product, option_id, sku_id in ListingOption.objects.filter(
+            listing__store=store, channel_option_id__in=option_ids, sku__isnull=False
+        )
+        .order_by()
+        .values_list("listing__channel_product_id", "channel_option_id", "sku_id")
+    }
+    by_option_only: dict[str, int] = {}
+    for (_product, option_id), sku_id in by_option.items():
+        by_option_only.setdefault(option_id, sku_id)
+    codes = {line.seller_code for line in lines if line.seller_code}
+    by_code = dict(SKU.objects.filter(seller_code__in=codes).order_by().values_list("seller_code", "id"))
+    for line in lines:
+        sku_id = by_option.get((line.channel_product_id, line.channel_option_id)) or by_option_only.get(
+            line.channel_option_id
+        )
+        if sku_id:
+            line.sku_id, line.match_source = sku_id, "listing"
+        elif line.seller_code in by_code:
+            line.sku_id, line.match_source = by_code[line.seller_code], "seller_code"
+
+
+def orders_refresh_summary(*, order_ids) -> None:
+    """Order state = the least advanced live line; needs attention = any line needs it."""
+    order_ids = list(order_ids)
+    if not order_ids:
+        return
+    per_order: dict[int, list[tuple[str, bool]]] = {}
+    for order_id, state, attention in (
+        OrderLine.objects.filter(order_id__in=order_ids).order_by("id").values_list("order_id", "state", "needs_attention")
+    ):
+        per_order.setdefault(order_id, []).append((state, attention))
+    orders = list(Order.objects.filter(pk__in=order_ids).only("id", "state", "needs_attention"))
+    changed = []
+    for order in orders:
+        rows = per_order.get(order.pk, [])
+        state = machine.order_summary_state([r[0] for r in rows])
+        attention = any(r[1] for r in rows)
+        if (order.state, order.needs_attention) != (state, attention):
+            order.state, order.needs_attention = state, attention
+            changed.append(order)
+    Order.objects.bulk_update(changed, ["state", "needs_attention"], batch_size=500)
