@@ -88,6 +88,34 @@ class Order(models.Model):
         return self.channel_order_id
 
 
+class Bundle(models.Model):
+    """합포장: order lines going to one receiver at one address in one parcel (a shipment candidate).
+
+    Lines are grouped automatically by ``key`` (receiver name, phone and address, normalised, within
+    one store or one marketplace by company setting); a person may merge and split by hand
+    (``manual``), after which automatic grouping leaves the bundle alone."""
+
+    wagtail_reference_index_ignore = True
+
+    key = models.CharField(_("grouping key"), max_length=64, db_index=True)
+    store = models.ForeignKey(
+        "channels.Store", verbose_name=_("store"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    marketplace = models.CharField(_("marketplace"), max_length=20, blank=True)
+    manual = models.BooleanField(_("arranged by hand"), default=False)
+    visit_pickup = models.BooleanField(_("visit pickup"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("bundle")
+        verbose_name_plural = _("bundles")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"B{self.pk}"
+
+
 class OrderLine(models.Model):
     wagtail_reference_index_ignore = True
 
@@ -145,6 +173,9 @@ class OrderLine(models.Model):
         choices=[("listing", _("Listing option")), ("seller_code", _("Seller code")), ("manual", _("By hand"))],
     )
     delay_reason = models.CharField(_("delay reason"), max_length=200, blank=True)
+    bundle = models.ForeignKey(
+        Bundle, verbose_name=_("bundle"), null=True, blank=True, on_delete=models.SET_NULL, related_name="lines"
+    )
     # The channel's answer to our last push for this line (acknowledge, invoice, cancel …).
     push_code = models.CharField(_("channel code"), max_length=60, blank=True)
     push_message = models.CharField(_("channel's answer"), max_length=500, blank=True)
@@ -231,11 +262,31 @@ class Claim(models.Model):
     collected_at = models.DateTimeField(_("collected at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Our handling: the last decision pushed from the claims desk and the channel's answer.
+    decision = models.CharField(
+        _("our decision"),
+        max_length=10,
+        blank=True,
+        choices=[("approve", _("Approved")), ("reject", _("Rejected")), ("complete", _("Completed"))],
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    push_code = models.CharField(_("channel code"), max_length=60, blank=True)
+    push_message = models.CharField(_("channel's answer"), max_length=500, blank=True)
+
     class Meta:
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
         ordering = ["-requested_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["store", "channel_claim_id"], name="claim_store_channel_id")]
+        indexes = [models.Index(fields=["claim_type", "state", "-requested_at"], name="claim_type_state_time")]
 
     def __str__(self) -> str:
         return f"{self.get_claim_type_display()} {self.channel_claim_id}"
+
+
+# Personal-data access log and other models of the desk modules live beside them.
+from .pii_models import *  # noqa: E402,F401,F403

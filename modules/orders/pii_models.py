@@ -1,0 +1,1 @@
+"""Models for personal data handling of orders (reveal log, retention runs)."""
