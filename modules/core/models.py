@@ -62,6 +62,13 @@ class CompanySettings(BaseGenericSetting):
         help_text=_("Stores can still choose manual confirmation in their own sync settings."),
     )
     order_stock_link = models.BooleanField(_("reserve stock for collected orders"), default=True)
+    bundle_scope = models.CharField(
+        _("bundle orders of one receiver from"),
+        max_length=12,
+        choices=[("store", _("The same store")), ("marketplace", _("Any store of the same marketplace"))],
+        default="store",
+        help_text=_("Orders with the same receiver name, phone and address are packed together (합포장)."),
+    )
     pii_retention_months = models.PositiveSmallIntegerField(
         _("keep personal data for (months after delivery)"),
         default=3,
@@ -129,6 +136,7 @@ class CompanySettings(BaseGenericSetting):
                             FieldPanel("cs_alerts_enabled"),
                             FieldPanel("auto_order_confirmation"),
                             FieldPanel("order_stock_link"),
+                            FieldPanel("bundle_scope"),
                             FieldPanel("pii_retention_months"),
                         ],
                         heading=_("Orders"),
