@@ -261,6 +261,10 @@ def lines_after_collect(*, store, created_keys: set[str], changed_keys: set[str]
     if new_lines and store.auto_acknowledge == "auto":
         ids = [line.pk for line in new_lines]
         transaction.on_commit(lambda: _queue_auto_acknowledge(ids))
+    # 합포장: lines that can ship join their receiver's bundle, closed ones leave theirs.
+    from .bundles import bundles_assign
+
+    bundles_assign(line_ids=[line.pk for line in lines])
 
 
 def _queue_auto_acknowledge(line_ids: list[int]) -> None:
