@@ -39,8 +39,9 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -59,6 +60,7 @@ from .models import (
     Brand,
     Category,
     OptionGroup,
+    OriginGoodsType,
     OriginKind,
     Product,
     ProductCertification,
@@ -67,6 +69,13 @@ from .models import (
 
 KIND = "sku_list"
 MAX_OPTIONS = validators.MAX_OPTION_GROUPS
+OPTION_KEYS = tuple((f"option_name{index}", f"option_value{index}") for index in range(1, MAX_OPTIONS + 1))
+# What a new product's rules read besides the file's columns: the model's defaults.
+NEW_PRODUCT_DEFAULTS = {
+    "origin_goods_type": OriginGoodsType.INDUSTRIAL,
+    "origin_ingredients": "",
+    "manufactured_on": None,
+}
 T = ValueType
 
 # File values of the choice fields: Korean literals, because they are a file format (not UI text).
@@ -136,15 +145,17 @@ parse_notice_category = _choice_parser(
 )
 
 
+_ORIGIN_KIND_OF = {_key(word): str(kind) for kind, words in ORIGIN_WORDS.items() for word in words}
+
+
 def parse_origin(raw: Any) -> tuple[str, str] | None:
     """(origin kind, country): 국산, 해당없음, 상세페이지 참조, or the country of an imported product (수입산(중국))."""
     text = parse_text(raw)
     if text is None:
         return None
-    key = _key(text)
-    for kind, words in ORIGIN_WORDS.items():
-        if key in {_key(word) for word in words}:
-            return str(kind), ""
+    kind = _ORIGIN_KIND_OF.get(_key(text))
+    if kind is not None:
+        return kind, ""
     country = text
     for prefix in ("수입산", "수입"):
         if country.startswith(prefix):
@@ -171,6 +182,28 @@ def parse_code(raw: Any) -> str | None:
     """Codes as typed (Excel's 12345.0 back to 12345), NFKC so full-width letters become ASCII."""
     text = parse_text(raw)
     return None if text is None else unicodedata.normalize("NFKC", text).strip()
+
+
+def memoised(parse, *, limit: int = 20_000):
+    """``parse`` remembering its last results: a product's cells repeat on each of its SKU rows, and statuses,
+    option names and values, categories and brands repeat over the whole file, so most cells are parsed once.
+    Errors are not remembered (they raise again); lists come back as copies."""
+    cache: dict[Any, Any] = {}
+
+    def parse_cached(raw: Any) -> Any:
+        key = raw if type(raw) is str else (type(raw), raw)  # 1, 1.0 and True are equal keys otherwise
+        try:
+            value = cache[key]
+        except KeyError:
+            value = parse(raw)
+            if len(cache) >= limit:
+                cache.clear()
+            cache[key] = value
+        except TypeError:  # unhashable
+            return parse(raw)
+        return list(value) if isinstance(value, list) else value
+
+    return parse_cached
 
 
 # Export values ---------------------------------------------------------------------------------------------
@@ -284,7 +317,7 @@ def sku_fields() -> list[FieldSpec]:
             getter=lambda sku: product_code_text(sku.product),
             help=gettext_lazy("Rows with the same product code make one product."),
         ),
-        FieldSpec("name", "상품명", T.TEXT, parser=parse_text, getter=lambda sku: sku.product.name),
+        FieldSpec("name", "상품명", T.TEXT, parser=memoised(parse_text), getter=lambda sku: sku.product.name),
         FieldSpec(
             "seller_code",
             "판매자상품코드",
@@ -297,78 +330,118 @@ def sku_fields() -> list[FieldSpec]:
     for index in range(MAX_OPTIONS):
         fields += [
             FieldSpec(
-                f"option_name{index + 1}", f"옵션명{index + 1}", T.TEXT, parser=parse_text, getter=_option_name(index)
+                f"option_name{index + 1}",
+                f"옵션명{index + 1}",
+                T.TEXT,
+                parser=memoised(parse_text),
+                getter=_option_name(index),
             ),
             FieldSpec(
-                f"option_value{index + 1}", f"옵션값{index + 1}", T.TEXT, parser=parse_text, getter=_option_value(index)
+                f"option_value{index + 1}",
+                f"옵션값{index + 1}",
+                T.TEXT,
+                parser=memoised(parse_text),
+                getter=_option_value(index),
             ),
         ]
     fields += [
-        FieldSpec("extra_price", "옵션추가금액", T.MONEY, parser=parse_money, getter=lambda sku: sku.extra_price),
-        FieldSpec("price", "판매가", T.MONEY, parser=parse_money, getter=lambda sku: sku.product.price),
-        FieldSpec("cost", "원가", T.MONEY, parser=parse_money, getter=lambda sku: sku.cost),
+        FieldSpec(
+            "extra_price", "옵션추가금액", T.MONEY, parser=memoised(parse_money), getter=lambda sku: sku.extra_price
+        ),
+        FieldSpec("price", "판매가", T.MONEY, parser=memoised(parse_money), getter=lambda sku: sku.product.price),
+        FieldSpec("cost", "원가", T.MONEY, parser=memoised(parse_money), getter=lambda sku: sku.cost),
         FieldSpec("barcode", "바코드", T.TEXT, parser=parse_code, getter=lambda sku: sku.barcode),
         FieldSpec(
-            "sku_status", "판매상태", T.TEXT, parser=parse_sku_status, getter=lambda sku: SKU_STATUS_TEXT[sku.status]
+            "sku_status",
+            "판매상태",
+            T.TEXT,
+            parser=memoised(parse_sku_status),
+            getter=lambda sku: SKU_STATUS_TEXT[sku.status],
         ),
         FieldSpec(
             "status",
             "상품상태",
             T.TEXT,
-            parser=parse_product_status,
+            parser=memoised(parse_product_status),
             getter=lambda sku: PRODUCT_STATUS_TEXT[sku.product.status],
         ),
         FieldSpec(
             "category",
             "카테고리",
             T.TEXT,
-            parser=parse_category_path,
+            parser=memoised(parse_category_path),
             getter=lambda sku: sku.product.category.full_name if sku.product.category_id else "",
         ),
         FieldSpec(
             "brand",
             "브랜드",
             T.TEXT,
-            parser=parse_text,
+            parser=memoised(parse_text),
             getter=lambda sku: sku.product.brand.name if sku.product.brand_id else "",
         ),
-        FieldSpec("maker", "제조사", T.TEXT, parser=parse_text, getter=lambda sku: sku.product.maker),
-        FieldSpec("model", "모델명", T.TEXT, parser=parse_text, getter=lambda sku: sku.product.model_name),
-        FieldSpec("origin", "원산지", T.TEXT, parser=parse_origin, getter=lambda sku: origin_text(sku.product)),
+        FieldSpec("maker", "제조사", T.TEXT, parser=memoised(parse_text), getter=lambda sku: sku.product.maker),
+        FieldSpec("model", "모델명", T.TEXT, parser=memoised(parse_text), getter=lambda sku: sku.product.model_name),
+        FieldSpec(
+            "origin", "원산지", T.TEXT, parser=memoised(parse_origin), getter=lambda sku: origin_text(sku.product)
+        ),
         FieldSpec(
             "tax_type",
             "과세구분",
             T.TEXT,
-            parser=parse_tax_type,
+            parser=memoised(parse_tax_type),
             getter=lambda sku: TAX_TYPE_TEXT[sku.product.tax_type],
         ),
         FieldSpec(
             "keywords",
             "검색키워드",
             T.TEXT,
-            parser=parse_keywords,
+            parser=memoised(parse_keywords),
             getter=lambda sku: ", ".join(sku.product.keywords or []),
         ),
         FieldSpec(
             "notice",
             "상품정보제공고시",
             T.TEXT,
-            parser=parse_notice_category,
+            parser=memoised(parse_notice_category),
             getter=lambda sku: _notice_text(sku.product),
         ),
-        FieldSpec("adult_only", "성인전용", T.BOOL, parser=parse_bool, getter=lambda sku: sku.product.adult_only),
+        FieldSpec(
+            "adult_only", "성인전용", T.BOOL, parser=memoised(parse_bool), getter=lambda sku: sku.product.adult_only
+        ),
     ]
     return fields
 
 
-def export_queryset(queryset):
-    """SKUs with what every column reads, for a streamed export (constant queries per 2,000 rows)."""
-    return (
-        queryset.select_related("product", "product__brand", "product__category")
-        .prefetch_related("product__option_groups")
-        .order_by("product_id", "sort_order", "pk")
-        .iterator(chunk_size=2000)
-    )
+EXPORT_BATCH = 2000
+
+
+def export_queryset(queryset, *, batch: int = EXPORT_BATCH) -> Iterator[SKU]:
+    """The SKUs of ``queryset`` with what every column reads, streamed for an export: 3 queries per 2,000 rows
+    (the SKUs, their products with brand and category, their option names), memory flat in rows.
+
+    Products are loaded once per batch and shared by their SKUs (not one instance per SKU row, as
+    select_related would make), and option names come from one query per batch rather than a prefetch,
+    which modelcluster runs one queryset per product for.
+    """
+    skus = queryset.select_related(None).prefetch_related(None).order_by("product_id", "sort_order", "pk")
+    iterator = skus.iterator(chunk_size=batch)
+    while chunk := list(itertools.islice(iterator, batch)):
+        ids = {sku.product_id for sku in chunk}
+        products = (
+            Product.objects.select_related("brand", "category")
+            .defer("detail_html", "notice_values", "origin_ingredients")
+            .in_bulk(ids)
+        )
+        names: dict[int, list[str]] = {pk: [] for pk in ids}
+        for product_id, name in (
+            OptionGroup.objects.filter(product_id__in=ids).order_by("product_id", "sort_order", "pk")
+        ).values_list("product_id", "name"):
+            names[product_id].append(name)
+        for product_id, product in products.items():
+            product._excel_option_names = names[product_id]
+        for sku in chunk:
+            sku.product = products[sku.product_id]
+        yield from chunk
 
 
 # The import ------------------------------------------------------------------------------------------------
@@ -404,6 +477,56 @@ class _State:
     finished_codes: dict[str, int] = field(default_factory=dict)  # product code -> a row where its rows ended
     barcodes: dict[str, int] = field(default_factory=dict)  # barcode in the file -> first row
     product_values: dict[int, dict[str, tuple[Any, int]]] = field(default_factory=dict)  # saved product -> values
+    clean_cache: dict = field(default_factory=dict)  # validators.product_errors' per-value results
+
+
+@dataclass(slots=True)
+class _NewSku:
+    """A SKU to register; the model instance is made only when it is written (not in the dry run)."""
+
+    option_values: list[str]
+    option_label: str
+    extra_price: int
+    status: str
+    seller_code: str
+    barcode: str
+    cost: int | None
+    sort_order: int
+
+
+@dataclass
+class _NewProduct:
+    fields: dict[str, Any]
+    category: Category | None
+    brand: Brand | None
+    option_groups: list[tuple[str, list[str]]]
+    skus: list[_NewSku]
+    brand_name: str = ""
+
+    def build(self):
+        from .services import ProductDraft
+
+        return ProductDraft(
+            product=Product(**self.fields, category=self.category, brand=self.brand),
+            option_groups=[
+                OptionGroup(name=name, values=list(values), sort_order=index)
+                for index, (name, values) in enumerate(self.option_groups)
+            ],
+            skus=[
+                SKU(
+                    option_values=sku.option_values,
+                    option_label=sku.option_label,
+                    extra_price=sku.extra_price,
+                    status=sku.status,
+                    seller_code=sku.seller_code,
+                    barcode=sku.barcode,
+                    cost=sku.cost,
+                    sort_order=sku.sort_order,
+                )
+                for sku in self.skus
+            ],
+            brand_name=self.brand_name,
+        )
 
 
 class _Problems:
@@ -481,7 +604,9 @@ class SkuListImporter(Importer):
         for row in values:
             group = row[_PLAN].group
             groups.setdefault(id(group), group)
-        products_bulk_create(drafts=[g.draft for g in groups.values() if g.draft is not None], user=context.user)
+        products_bulk_create(
+            drafts=[g.draft.build() for g in groups.values() if g.draft is not None], user=context.user
+        )
         products_bulk_update(edits=[g.edit for g in groups.values() if g.edit is not None], user=context.user)
         return self.preview(values, context=context)
 
@@ -534,29 +659,45 @@ class _Planner:
         """Option (name, value) pairs from 1 up; a gap (옵션값2 without 옵션값1) is an error."""
         for row in self.rows:
             values = row.values
+            cells = [(values.get(name_key), values.get(value_key)) for name_key, value_key in OPTION_KEYS]
+            while cells and cells[-1] == (None, None):
+                cells.pop()
             pairs: list[tuple[str | None, str]] = []
-            last = 0
-            for index in range(1, MAX_OPTIONS + 1):
-                if values.get(f"option_value{index}") is not None or values.get(f"option_name{index}") is not None:
-                    last = index
-            for index in range(1, last + 1):
-                name, value = values.get(f"option_name{index}"), values.get(f"option_value{index}")
+            for index, (name, value) in enumerate(cells):
                 if value is None:
-                    self.problems.add(row, f"option_value{index}", _("A value is required."))
+                    self.problems.add(row, OPTION_KEYS[index][1], _("A value is required."))
                     continue
                 pairs.append((name, value))
             self.options[row.number] = pairs
 
+    def _rule(self, check, value: Any) -> list[str]:
+        """The messages of ``check(value)`` (a validator), remembered per value for the run."""
+        key = (check, value)
+        messages = self.state.clean_cache.get(key)
+        if messages is None:
+            try:
+                check(value)
+                messages = []
+            except ValidationError as exc:
+                messages = _messages(exc)
+            self.state.clean_cache[key] = messages
+        return messages
+
     def _load(self) -> None:
         """Everything the chunk needs from the database, one query per kind of thing."""
         codes = [row.values["seller_code"] for row in self.rows]
-        skus = SKU.objects.filter(seller_code__in=codes).select_related("product__brand", "product__category")
+        self.skus: dict[str, SKU] = {sku.seller_code: sku for sku in SKU.objects.filter(seller_code__in=codes)}
         products: dict[int, Product] = {}
-        self.skus: dict[str, SKU] = {}
-        for sku in skus:
-            # One instance per product, shared by its SKUs, so that changes made through one row are seen by all.
-            sku.product = products.setdefault(sku.product_id, sku.product)
-            self.skus[sku.seller_code] = sku
+        if self.skus:
+            # The products apart (one instance per product, not per SKU row), so that changes made through one
+            # row are seen by all; the detail HTML is not needed here.
+            products = (
+                Product.objects.select_related("brand", "category")
+                .defer("detail_html")
+                .in_bulk({sku.product_id for sku in self.skus.values()})
+            )
+            for sku in self.skus.values():
+                sku.product = products[sku.product_id]
         new_codes = {
             row.values["product_code"]
             for row in self.rows
@@ -708,8 +849,6 @@ class _Planner:
     # New products -----------------------------------------------------------------------------------------
 
     def _plan_new(self, group: _Group) -> None:
-        from .services import ProductDraft
-
         rows, first = group.rows, group.rows[0]
         merged = self._merge(rows, {})
 
@@ -721,30 +860,36 @@ class _Planner:
                 self.problems.add(first, key, _("A value is required."))
         origin_kind, origin_country = value("origin", (str(OriginKind.DOMESTIC), ""))
         notice_category = value("notice", "")
-        product = Product(
-            seller_code=group.code,
-            name=validators.normalize_name(value("name", "")),
-            status=value("status", Product.Status.ON_SALE),
-            maker=value("maker", ""),
-            model_name=value("model", ""),
-            origin_kind=origin_kind,
-            origin_country=origin_country,
-            tax_type=value("tax_type", Product.TaxType.TAXABLE),
-            price=value("price"),
-            keywords=value("keywords", []),
-            notice_category=notice_category,
-            notice_values=_see_detail(notice_category, {}),
-            adult_only=value("adult_only", False),
-        )
+        fields = {
+            "seller_code": group.code,
+            "name": validators.normalize_name(value("name", "")),
+            "status": value("status", Product.Status.ON_SALE),
+            "maker": value("maker", ""),
+            "model_name": value("model", ""),
+            "origin_kind": origin_kind,
+            "origin_country": origin_country,
+            "tax_type": value("tax_type", Product.TaxType.TAXABLE),
+            "price": value("price"),
+            "keywords": value("keywords", []),
+            "notice_category": notice_category,
+            "notice_values": _see_detail(notice_category, {}),
+            "adult_only": value("adult_only", False),
+        }
+        category = brand = None
         if "category" in merged:
-            product.category = self._category(merged["category"][0], merged["category"][1])
+            category = self._category(merged["category"][0], merged["category"][1])
         brand_name = ""
         if "brand" in merged:
-            product.brand, brand_name = self._brand(merged["brand"][0], merged["brand"][1])
+            brand, brand_name = self._brand(merged["brand"][0], merged["brand"][1])
         checked = {"seller_code", "status", "model_name", "origin_kind", "origin_country", "tax_type", "keywords"}
         checked |= {"notice_category", "adult_only"}
         checked |= {field for key, field in (("name", "name"), ("maker", "maker"), ("price", "price")) if key in merged}
-        self._report(validators.product_errors(product, fields=checked, certifications=[]), merged, first)
+        # The rules read attributes only, so the dry run checks a plain stand-in: a Product instance is made
+        # when the product is written.
+        candidate = SimpleNamespace(**fields, **NEW_PRODUCT_DEFAULTS)
+        errors = validators.product_errors(candidate, fields=checked, certifications=[], cache=self.state.clean_cache)
+        self._report(errors, merged, first)
+        price = fields["price"]
 
         option_groups, combos = self._options_of_new(group)
         skus = []
@@ -765,7 +910,7 @@ class _Planner:
             skus.append(
                 (
                     row,
-                    SKU(
+                    _NewSku(
                         option_values=list(combo[1]),
                         option_label=SKU.label_for(list(combo[1])),
                         extra_price=values.get("extra_price") or 0,
@@ -777,9 +922,9 @@ class _Planner:
                     ),
                 )
             )
-        if product.price is not None and skus:
+        if price is not None and skus:
             self._check_prices(
-                product.price,
+                price,
                 [(row, sku) for row, sku in skus],
                 first=first,
                 rows_with_changes=[row for row, _ in skus],
@@ -788,12 +933,11 @@ class _Planner:
             group.failed = True
             return
         skus.sort(key=lambda item: item[1].sort_order)
-        group.draft = ProductDraft(
-            product=product,
-            option_groups=[
-                OptionGroup(name=name, values=list(values), sort_order=index)
-                for index, (name, values) in enumerate(option_groups)
-            ],
+        group.draft = _NewProduct(
+            fields=fields,
+            category=category,
+            brand=brand,
+            option_groups=option_groups,
             skus=[sku for _row, sku in skus],
             brand_name=brand_name,
         )
@@ -824,10 +968,9 @@ class _Planner:
                             f"option_name{index + 1}",
                             _("Differs from row %(row)s of the same product.") % {"row": names[index][1]},
                         )
-                try:
-                    validators.validate_option_value(value)
-                except ValidationError as exc:
-                    for message in _messages(exc):
+                messages = self._rule(validators.validate_option_value, value)
+                if messages:
+                    for message in messages:
                         self.problems.add(row, f"option_value{index + 1}", message)
                     continue
                 key = value.casefold()
@@ -844,11 +987,8 @@ class _Planner:
         for index in range(count):
             name = names[index][0] if names[index] is not None else ""
             row_number = names[index][1] if names[index] is not None else first.number
-            try:
-                validators.validate_option_name(name)
-            except ValidationError as exc:
-                for message in _messages(exc):
-                    self.problems.add(row_number, f"option_name{index + 1}", message)
+            for message in self._rule(validators.validate_option_name, name):
+                self.problems.add(row_number, f"option_name{index + 1}", message)
             groups.append((name, values[index]))
         try:
             validators.validate_option_groups(groups)
@@ -882,12 +1022,8 @@ class _Planner:
         return groups, combos
 
     def _check_cost(self, row: ImportRow, cost: int | None) -> None:
-        if cost is None:
-            return
-        try:
-            SKU._meta.get_field("cost").clean(cost, None)
-        except ValidationError as exc:
-            for message in _messages(exc):
+        if cost is not None:
+            for message in self._rule(_clean_cost, cost):
                 self.problems.add(row, "cost", message)
 
     def _check_barcode_rule(self, row: ImportRow, barcode: str) -> None:
@@ -1065,7 +1201,10 @@ class _Planner:
             fields = set(edit.before) - {"category", "brand"}
             if fields:
                 errors = validators.product_errors(
-                    product, fields=fields, certifications=certifications.get(product.pk)
+                    product,
+                    fields=fields,
+                    certifications=certifications.get(product.pk),
+                    cache=self.state.clean_cache,
                 )
                 self._report(errors, item["merged"], item["first"])
             if product.pk in all_skus:
@@ -1101,6 +1240,10 @@ class _Planner:
             if group.product is None:
                 for row in group.rows:
                     row.values[_PLAN] = _RowPlan(CREATE, group)
+
+
+def _clean_cost(cost: int) -> None:
+    SKU._meta.get_field("cost").clean(cost, None)
 
 
 def _see_detail(category: str, current: dict) -> dict:

@@ -22,6 +22,7 @@ from . import notice
 # "기본 문자 (), /, +, -, ~ 를 제외한 문자는 사용불가" and "최대 한글 20자, 영어 40자".
 NAME_ALLOWED_SPECIALS = "()/+-~"
 _NAME_CHAR = re.compile(r"[가-힣A-Za-z0-9 ()/+\-~]")
+_NAME_TEXT = re.compile(r"[가-힣A-Za-z0-9 ()/+\-~]*")  # the whole name at once (bulk imports check thousands)
 NAME_MAX_UNITS = 40  # a Korean (or other non-ASCII) character counts 2, ASCII 1
 # "예) 1+1 티셔츠, 사은품증정 티셔츠, 무료배송 X": shipping terms do not belong in the name.
 NAME_FORBIDDEN_WORDS = ("무료배송",)
@@ -76,7 +77,7 @@ _KOREA_NAMES = {"한국", "대한민국", "국산", "korea", "south korea", "rep
 
 def name_units(value: str) -> int:
     """Length as the seed counts it: 20 Korean characters or 40 Latin ones fill a name."""
-    return sum(1 if ord(ch) < 128 else 2 for ch in value)
+    return 2 * len(value) - len(value.encode("ascii", "ignore"))
 
 
 def normalize_name(value: str) -> str:
@@ -87,7 +88,7 @@ def validate_product_name(value: str) -> None:
     value = normalize_name(value)
     if not value:
         raise ValidationError(_("Product name: enter the name."), code="name_required")
-    bad = sorted({ch for ch in value if not _NAME_CHAR.fullmatch(ch)})
+    bad = [] if _NAME_TEXT.fullmatch(value) else sorted({ch for ch in value if not _NAME_CHAR.fullmatch(ch)})
     if bad:
         raise ValidationError(
             _(
@@ -705,6 +706,7 @@ def product_errors(
     *,
     fields: Iterable[str],
     certifications: Sequence[CertificationRow] | None = None,
+    cache: dict | None = None,
 ) -> dict[str, list[str]]:
     """The rules a product save applies to ``fields`` of ``product`` (saved or not), as {field: [messages]}.
 
@@ -712,6 +714,8 @@ def product_errors(
     length, the validators above), then origin and the notice when one of their fields is given, and the
     certifications when given. Nothing is read from the database: foreign keys are only checked for presence,
     and uniqueness is the caller's business (one query for many rows). The same messages as the admin's.
+    ``cache`` (a dict the caller keeps for one run, in one language) remembers each field's result per value:
+    a bulk import checks the same maker, status or tax type thousands of times.
     """
     from .models import Product
 
@@ -726,10 +730,25 @@ def product_errors(
             if value is None:
                 errors.setdefault(name, []).append(str(model_field.error_messages["blank"]))
             continue
+        key = None
+        if cache is not None:
+            key = (name, tuple(value) if isinstance(value, list) else value)
+            try:
+                messages = cache.get(key)
+            except TypeError:  # unhashable: not remembered
+                key, messages = None, None
+            if messages is not None:
+                if messages:
+                    errors.setdefault(name, []).extend(messages)
+                continue
         try:
             model_field.clean(value, product)
+            messages = []
         except ValidationError as exc:
-            errors.setdefault(name, []).extend(exc.messages)
+            messages = exc.messages
+            errors.setdefault(name, []).extend(messages)
+        if key is not None:
+            cache[key] = messages
     if fields & ORIGIN_FIELDS:
         try:
             validate_origin(
