@@ -43,19 +43,26 @@ def _local(value):
 
 def _fields() -> list[FieldSpec]:
     return [
-        FieldSpec("store_name", "판매처", T.TEXT, required=True, getter=lambda l: l.store.name),
+        FieldSpec("store_name", "판매처", T.TEXT, required=True, getter=lambda listing: listing.store.name),
         FieldSpec("channel_product_id", "채널상품번호", T.TEXT, required=True),
-        FieldSpec("seller_code", "판매자상품코드", T.TEXT, getter=lambda l: l.product.seller_code if l.product_id else ""),
-        FieldSpec("product_name", "상품명", T.TEXT, getter=lambda l: l.product.name if l.product_id else ""),
+        FieldSpec(
+            "seller_code",
+            "판매자상품코드",
+            T.TEXT,
+            getter=lambda listing: listing.product.seller_code if listing.product_id else "",
+        ),
+        FieldSpec(
+            "product_name", "상품명", T.TEXT, getter=lambda listing: listing.product.name if listing.product_id else ""
+        ),
         FieldSpec("name", "채널상품명", T.TEXT),
         FieldSpec("channel_category_id", "채널카테고리", T.TEXT),
         FieldSpec("sale_price", "판매가", T.MONEY),
         FieldSpec("market_price", "정가", T.MONEY),
-        FieldSpec("status", "판매상태", T.TEXT, getter=lambda l: l.get_state_display()),
+        FieldSpec("status", "판매상태", T.TEXT, getter=lambda listing: listing.get_state_display()),
         FieldSpec("max_per_order", "1회 최대구매수량", T.INT),
         FieldSpec("max_per_person", "1인 최대구매수량", T.INT),
-        FieldSpec("sale_start", "판매시작일시", T.DATETIME, getter=lambda l: _local(l.sale_start)),
-        FieldSpec("sale_end", "판매종료일시", T.DATETIME, getter=lambda l: _local(l.sale_end)),
+        FieldSpec("sale_start", "판매시작일시", T.DATETIME, getter=lambda listing: _local(listing.sale_start)),
+        FieldSpec("sale_end", "판매종료일시", T.DATETIME, getter=lambda listing: _local(listing.sale_end)),
         FieldSpec("shipping_fee", "배송비", T.MONEY),
         FieldSpec("as_phone", "A/S 전화번호", T.TEXT),
     ]

@@ -13,11 +13,11 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
-from wagtail.admin.widgets.button import HeaderButton
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic.models import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
 from modules.accounts.permissions import AreaPermissionPolicy
@@ -102,9 +102,9 @@ class ListingForm(WagtailAdminModelForm):
         cleaned = super().clean()
         store = cleaned.get("store") or getattr(self.instance, "store", None)
         product = cleaned.get("product")
-        if store and product and not self.instance.pk:
-            if Listing.objects.filter(store=store, product=product).exists():
-                self.add_error("product", _("This product is already listed on this store."))
+        exists = Listing.objects.filter(store=store, product=product).exists() if store and product else False
+        if exists and not self.instance.pk:
+            self.add_error("product", _("This product is already listed on this store."))
         return cleaned
 
 
@@ -126,11 +126,16 @@ def _option_edits(request, listing) -> dict[int, dict]:
             except ValueError:
                 errors.append(
                     _("Option %(option)s: %(field)s must be a whole number.")
-                    % {"option": option.option_text or "-", "field": _("extra price") if key == "extra_price" else _("quantity")}
+                    % {
+                        "option": option.option_text or "-",
+                        "field": _("extra price") if key == "extra_price" else _("quantity"),
+                    }
                 )
                 continue
             if key == "stock" and value < 0:
-                errors.append(_("Option %(option)s: quantity cannot be negative.") % {"option": option.option_text or "-"})
+                errors.append(
+                    _("Option %(option)s: quantity cannot be negative.") % {"option": option.option_text or "-"}
+                )
                 continue
             edit[key] = value
         edits[option.pk] = edit
@@ -198,7 +203,9 @@ class ListingIndexView(IndexView):
         query = self.request.GET.urlencode()
         buttons.append(
             HeaderButton(
-                _("Download Excel"), url=reverse("listings_export") + (f"?{query}" if query else ""), icon_name="download"
+                _("Download Excel"),
+                url=reverse("listings_export") + (f"?{query}" if query else ""),
+                icon_name="download",
             )
         )
         if user_has_area_right(self.request.user, "products", "edit"):
@@ -238,7 +245,12 @@ class ListingViewSet(_AreaViewSet):
         Column("product", label=gettext_lazy("Product"), accessor=_product_cell),
         Column("channel_product_id", label=gettext_lazy("Channel product number")),
         Column("sale_price", label=gettext_lazy("Sale price")),
-        StatusTagColumn("state", label=gettext_lazy("State"), accessor="get_state_display", primary=lambda l: l.state == "on_sale"),
+        StatusTagColumn(
+            "state",
+            label=gettext_lazy("State"),
+            accessor="get_state_display",
+            primary=lambda listing: listing.state == "on_sale",
+        ),
         Column("push_state", label=gettext_lazy("Last push"), accessor="get_push_state_display"),
         Column("updated_at", label=gettext_lazy("Updated")),
     ]
@@ -261,7 +273,9 @@ class ListingViewSet(_AreaViewSet):
                 MultiFieldPanel(
                     [
                         FieldPanel("shipping_fee_type"),
-                        FieldRowPanel([FieldPanel("shipping_fee"), FieldPanel("free_threshold"), FieldPanel("per_quantity")]),
+                        FieldRowPanel(
+                            [FieldPanel("shipping_fee"), FieldPanel("free_threshold"), FieldPanel("per_quantity")]
+                        ),
                         FieldRowPanel([FieldPanel("jeju_fee"), FieldPanel("remote_fee")]),
                     ],
                     heading=gettext_lazy("Shipping fee"),
@@ -326,7 +340,9 @@ class ListingChangeViewSet(_AreaViewSet):
         Column("field", label=gettext_lazy("What"), accessor="get_field_display"),
         Column("old_value", label=gettext_lazy("Old")),
         Column("value", label=gettext_lazy("New")),
-        StatusTagColumn("status", label=gettext_lazy("Status"), accessor="get_status_display", primary=lambda c: c.status == "sent"),
+        StatusTagColumn(
+            "status", label=gettext_lazy("Status"), accessor="get_status_display", primary=lambda c: c.status == "sent"
+        ),
         Column("message", label=gettext_lazy("Channel's answer")),
         Column("updated_at", label=gettext_lazy("Updated")),
     ]
@@ -369,7 +385,9 @@ class ListingTaskViewSet(_AreaViewSet):
         Column("store", label=gettext_lazy("Store")),
         Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
         Column("listing", label=gettext_lazy("Channel product")),
-        StatusTagColumn("status", label=gettext_lazy("Status"), accessor="get_status_display", primary=lambda t: t.status == "done"),
+        StatusTagColumn(
+            "status", label=gettext_lazy("Status"), accessor="get_status_display", primary=lambda t: t.status == "done"
+        ),
         Column("succeeded", label=gettext_lazy("Succeeded")),
         Column("failed", label=gettext_lazy("Failed")),
         Column("user", label=gettext_lazy("User")),
@@ -396,5 +414,3 @@ class ListingGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_listing_group():
     return ListingGroup()
-
-

@@ -245,9 +245,7 @@ def listing_options_sync(*, listing: Listing) -> list[ListingOption]:
 
 
 @transaction.atomic
-def listing_save(
-    *, listing: Listing, option_edits: dict[int, dict] | None = None, user=None
-) -> Listing:
+def listing_save(*, listing: Listing, option_edits: dict[int, dict] | None = None, user=None) -> Listing:
     """Validate and save a listing; ``option_edits`` maps option id -> {extra_price, on_sale, stock}.
 
     Once the listing is at the channel, changed prices, stock and sale status are queued for the
@@ -407,9 +405,7 @@ def listing_draft(*, listing: Listing) -> ListingDraft:
         as_info=listing.as_info,
         notice_category=product.notice_category,
         notice_fields={key: product.notice_value(key) for key in (product.notice_values or {})},
-        certifications=[
-            {"kind": cert.kind, "number": cert.number} for cert in product.certifications.all()
-        ],
+        certifications=[{"kind": cert.kind, "number": cert.number} for cert in product.certifications.all()],
         channel_product_id=listing.channel_product_id,
     )
 
@@ -787,9 +783,7 @@ def listing_pull_page(*, store: Store, items: list[ChannelListing], counts: Pull
     }
     skus = {
         sku.seller_code: sku
-        for sku in SKU.objects.filter(seller_code__in=option_codes | codes)
-        .select_related("product")
-        .order_by()
+        for sku in SKU.objects.filter(seller_code__in=option_codes | codes).select_related("product").order_by()
     }
     linked_products = set(
         Listing.objects.filter(store=store, product__isnull=False).values_list("product_id", flat=True)

@@ -47,7 +47,12 @@ def task_log_json(request, task_id: int):
             "succeeded": task.succeeded,
             "failed": task.failed,
             "lines": [
-                {"id": line.pk, "at": localtime(line.at).strftime("%H:%M:%S"), "level": line.level, "message": line.message}
+                {
+                    "id": line.pk,
+                    "at": localtime(line.at).strftime("%H:%M:%S"),
+                    "level": line.level,
+                    "message": line.message,
+                }
                 for line in lines
             ],
         }

@@ -353,7 +353,9 @@ class Listing(models.Model):
     as_phone = models.CharField(_("A/S phone"), max_length=20, blank=True)
     as_info = models.CharField(_("A/S information"), max_length=500, blank=True)
     link_stock = models.BooleanField(
-        _("push stock"), default=True, help_text=_("Off: stock changes of the linked SKUs are not sent to this listing.")
+        _("push stock"),
+        default=True,
+        help_text=_("Off: stock changes of the linked SKUs are not sent to this listing."),
     )
 
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
@@ -455,12 +457,22 @@ class ListingTask(models.Model):
 
     store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="listing_tasks")
     listing = models.ForeignKey(
-        Listing, verbose_name=_("channel product"), on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
+        Listing,
+        verbose_name=_("channel product"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     total = models.PositiveIntegerField(_("items"), default=0)
     succeeded = models.PositiveIntegerField(_("succeeded"), default=0)
@@ -498,6 +510,9 @@ class ListingTaskLog(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ListingChange(models.Model):
@@ -549,3 +564,6 @@ class ListingChange(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["store", "status", "id"], name="listing_change_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()} {self.old_value} → {self.value}"

@@ -73,13 +73,22 @@ def _move(line: OrderLine, target: str, *, kind: str, user, source: str, payload
         line.status = CHANNEL_STATE_AFTER[target]
         line.content_hash = ""
     event_add(
-        order_id=line.order_id, line_id=line.pk, kind=kind, old=old, new=target, source=source, user=user,
+        order_id=line.order_id,
+        line_id=line.pk,
+        kind=kind,
+        old=old,
+        new=target,
+        source=source,
+        user=user,
         payload=payload,
     )
 
 
 def _push_batched(
-    *, lines: list[OrderLine], capability: Capability, call: Callable[[object, list[OrderLine]], list[ItemResult]],
+    *,
+    lines: list[OrderLine],
+    capability: Capability,
+    call: Callable[[object, list[OrderLine]], list[ItemResult]],
     adapter_factory=None,
 ) -> dict[int, ItemResult]:
     """Call the channel for each store's lines in its batch size; the result per line id."""
@@ -101,18 +110,26 @@ def _push_batched(
                 except NotSupported:
                     raise
                 except ChannelError as exc:
-                    answers = [ItemResult(key=line.channel_line_id, ok=False, code=exc.code or "", message=str(exc)) for line in batch]
+                    answers = [
+                        ItemResult(key=line.channel_line_id, ok=False, code=exc.code or "", message=str(exc))
+                        for line in batch
+                    ]
                 by_key = {answer.key: answer for answer in answers}
                 for line in batch:
                     answer = by_key.get(line.channel_line_id) or by_key.get(line.shipment_id)
                     if answer is None and len(answers) == len(batch):
                         answer = answers[batch.index(line)]
                     results[line.pk] = answer or ItemResult(
-                        key=line.channel_line_id, ok=False, code="no_answer", message=_("The channel did not answer for this line.")
+                        key=line.channel_line_id,
+                        ok=False,
+                        code="no_answer",
+                        message=_("The channel did not answer for this line."),
                     )
         except NotSupported as exc:
             for line in store_lines:
-                results[line.pk] = ItemResult(key=line.channel_line_id, ok=False, code="not_supported", message=str(exc))
+                results[line.pk] = ItemResult(
+                    key=line.channel_line_id, ok=False, code="not_supported", message=str(exc)
+                )
         finally:
             adapter.close()
     return results
@@ -159,7 +176,7 @@ def order_acknowledge(
                 {"delay_reason": _("Ship date more than 3 days away: enter the reason for the delay.")}
             )
     results: list[LineResult] = []
-    lines = [line for line in lines]
+    lines = list(lines)
     ready = _checked(lines, "acknowledge", results, gate=True)
     answers = _push_batched(
         lines=ready,
@@ -172,14 +189,27 @@ def order_acknowledge(
             answer = answers[line.pk]
             _record_answer(line, answer)
             if answer.ok:
-                _move(line, OrderState.ACKNOWLEDGED, kind="acknowledge", user=user, source=source,
-                      payload={"expected_ship_date": str(expected_ship_date or ""), "delay_reason": delay_reason})
+                _move(
+                    line,
+                    OrderState.ACKNOWLEDGED,
+                    kind="acknowledge",
+                    user=user,
+                    source=source,
+                    payload={"expected_ship_date": str(expected_ship_date or ""), "delay_reason": delay_reason},
+                )
                 if expected_ship_date:
                     line.expected_ship_date = expected_ship_date
                 line.delay_reason = delay_reason.strip()[:200]
             else:
-                event_add(order_id=line.order_id, line_id=line.pk, kind="push_failed", message=answer.message,
-                          source=source, user=user, payload={"action": "acknowledge", "code": answer.code})
+                event_add(
+                    order_id=line.order_id,
+                    line_id=line.pk,
+                    kind="push_failed",
+                    message=answer.message,
+                    source=source,
+                    user=user,
+                    payload={"action": "acknowledge", "code": answer.code},
+                )
             results.append(LineResult(line.pk, line.order_id, answer.ok, answer.code, answer.message))
         OrderLine.objects.bulk_update(
             ready,
@@ -199,7 +229,12 @@ SELLER_CANCEL_REASONS = {
 
 
 def order_seller_cancel(
-    *, lines: list[OrderLine], reason: str, detail: str = "", user=None, source: str = OrderEvent.Source.USER,
+    *,
+    lines: list[OrderLine],
+    reason: str,
+    detail: str = "",
+    user=None,
+    source: str = OrderEvent.Source.USER,
     adapter_factory=None,
 ) -> list[LineResult]:
     """판매취소: cancel lines at the channel (sold out, delay …) and close them here."""
@@ -213,24 +248,41 @@ def order_seller_cancel(
         out = []
         for line in batch:
             try:
-                out.append(adapter.cancel_by_seller(line_ref(line), reason=reason, detail=detail, quantity=line.quantity))
+                out.append(
+                    adapter.cancel_by_seller(line_ref(line), reason=reason, detail=detail, quantity=line.quantity)
+                )
             except NotSupported:
                 raise
             except ChannelError as exc:
                 out.append(ItemResult(key=line.channel_line_id, ok=False, code=exc.code or "", message=str(exc)))
         return out
 
-    answers = _push_batched(lines=ready, capability=Capability.SELLER_CANCEL, call=call, adapter_factory=adapter_factory)
+    answers = _push_batched(
+        lines=ready, capability=Capability.SELLER_CANCEL, call=call, adapter_factory=adapter_factory
+    )
     with transaction.atomic():
         for line in ready:
             answer = answers[line.pk]
             _record_answer(line, answer)
             if answer.ok:
-                _move(line, OrderState.CANCELLED, kind="seller_cancel", user=user, source=source,
-                      payload={"reason": reason, "detail": detail})
+                _move(
+                    line,
+                    OrderState.CANCELLED,
+                    kind="seller_cancel",
+                    user=user,
+                    source=source,
+                    payload={"reason": reason, "detail": detail},
+                )
             else:
-                event_add(order_id=line.order_id, line_id=line.pk, kind="push_failed", message=answer.message,
-                          source=source, user=user, payload={"action": "seller_cancel", "code": answer.code})
+                event_add(
+                    order_id=line.order_id,
+                    line_id=line.pk,
+                    kind="push_failed",
+                    message=answer.message,
+                    source=source,
+                    user=user,
+                    payload={"action": "seller_cancel", "code": answer.code},
+                )
             results.append(LineResult(line.pk, line.order_id, answer.ok, answer.code, answer.message))
         OrderLine.objects.bulk_update(
             ready, ["state", "state_changed_at", "status", "content_hash", "push_code", "push_message", "pushed_at"]
@@ -239,7 +291,9 @@ def order_seller_cancel(
     return results
 
 
-def order_receiver_update(*, order: Order, values: dict[str, str], user=None, source: str = OrderEvent.Source.USER) -> list[str]:
+def order_receiver_update(
+    *, order: Order, values: dict[str, str], user=None, source: str = OrderEvent.Source.USER
+) -> list[str]:
     """Edit the receiver; each changed field is an event with old -> new. None of our channels take
     an address change from the seller through their API, so the change is ours (kept on re-collect)
     and the event says it was not sent."""
@@ -254,8 +308,15 @@ def order_receiver_update(*, order: Order, values: dict[str, str], user=None, so
             if new != old:
                 setattr(order, name, new)
                 changed.append(name)
-                event_add(order_id=order.pk, kind="receiver_edit", old=old, new=new, source=source, user=user,
-                          payload={"field": name, "pushed": False})
+                event_add(
+                    order_id=order.pk,
+                    kind="receiver_edit",
+                    old=old,
+                    new=new,
+                    source=source,
+                    user=user,
+                    payload={"field": name, "pushed": False},
+                )
         if changed:
             order.receiver_edited_at = timezone.now()
             order.save(update_fields=[*changed, "receiver_edited_at", "updated_at"])
@@ -272,7 +333,8 @@ def line_match(*, line: OrderLine, sku, user=None, remember: bool = True) -> int
         lines = [line]
         if remember and line.channel_option_id:
             listing, _created = Listing.objects.get_or_create(
-                store=line.store, channel_product_id=line.channel_product_id or line.channel_option_id,
+                store=line.store,
+                channel_product_id=line.channel_product_id or line.channel_option_id,
                 defaults={"name": line.product_name[:100], "state": Listing.State.ON_SALE},
             )
             option = ListingOption.objects.filter(listing=listing, channel_option_id=line.channel_option_id).first()
@@ -290,7 +352,14 @@ def line_match(*, line: OrderLine, sku, user=None, remember: bool = True) -> int
         for item in lines:
             item.sku = sku
             item.match_source = "manual"
-            event_add(order_id=item.order_id, line_id=item.pk, kind="sku_match", new=sku.seller_code,
-                      source=OrderEvent.Source.USER, user=user, payload={"remembered": remember})
+            event_add(
+                order_id=item.order_id,
+                line_id=item.pk,
+                kind="sku_match",
+                new=sku.seller_code,
+                source=OrderEvent.Source.USER,
+                user=user,
+                payload={"remembered": remember},
+            )
         OrderLine.objects.bulk_update(lines, ["sku", "match_source"])
     return len(lines)

@@ -73,7 +73,13 @@ TRANSITIONS: dict[str, Transition] = {
         _t("register_invoice", {S.ACKNOWLEDGED, S.INVOICE_REGISTERED}, S.INVOICE_REGISTERED, _("Register invoice")),
         _t("send_invoice", {S.INVOICE_REGISTERED}, S.INVOICE_SENT, _("Send invoice"), Capability.INVOICE_UPLOAD),
         _t("force_complete", {S.INVOICE_REGISTERED}, S.INVOICE_SENT, _("Mark sent without sending")),
-        _t("update_invoice", {S.INVOICE_SENT, S.SHIPPED}, S.INVOICE_SENT, _("Correct invoice"), Capability.INVOICE_UPDATE),
+        _t(
+            "update_invoice",
+            {S.INVOICE_SENT, S.SHIPPED},
+            S.INVOICE_SENT,
+            _("Correct invoice"),
+            Capability.INVOICE_UPDATE,
+        ),
         _t(
             "seller_cancel",
             {S.NEW, S.ACKNOWLEDGED, S.INVOICE_REGISTERED},
@@ -85,7 +91,12 @@ TRANSITIONS: dict[str, Transition] = {
         _t("mark_delivered", {S.INVOICE_SENT, S.SHIPPED}, S.DELIVERED, _("Mark delivered")),
         _t("complete", {S.DELIVERED}, S.COMPLETED, _("Complete")),
         # Claims settled here (approve on the claims desk) close the line the claim covers.
-        _t("claim_cancel", {S.NEW, S.ACKNOWLEDGED, S.INVOICE_REGISTERED, S.INVOICE_SENT}, S.CANCELLED, _("Cancel (claim)")),
+        _t(
+            "claim_cancel",
+            {S.NEW, S.ACKNOWLEDGED, S.INVOICE_REGISTERED, S.INVOICE_SENT},
+            S.CANCELLED,
+            _("Cancel (claim)"),
+        ),
         _t("claim_return", {S.INVOICE_SENT, S.SHIPPED, S.DELIVERED, S.COMPLETED}, S.RETURNED, _("Return (claim)")),
         _t("claim_exchange", {S.INVOICE_SENT, S.SHIPPED, S.DELIVERED, S.COMPLETED}, S.EXCHANGED, _("Exchange (claim)")),
     ]

@@ -25,8 +25,12 @@ def listings(create_product):
     store = Store.objects.create(marketplace="coupang", name="쿠팡 본점", seller_id="A1")
     made = []
     for number in range(2):
-        product = create_product(name=f"자전거 {number}", seller_code=f"BIKE{number}", options=[("색상", ["빨강", "파랑"])])
-        listing = listing_save(listing=Listing(store=store, product=product, channel_category_id="77", sale_price=135000))
+        product = create_product(
+            name=f"자전거 {number}", seller_code=f"BIKE{number}", options=[("색상", ["빨강", "파랑"])]
+        )
+        listing = listing_save(
+            listing=Listing(store=store, product=product, channel_category_id="77", sale_price=135000)
+        )
         Listing.objects.filter(pk=listing.pk).update(channel_product_id=f"CP{number}")
         for option in listing.options.all():
             option.channel_option_id = f"V{option.pk}"
@@ -79,7 +83,10 @@ def test_upload_rows_with_unknown_numbers_or_broken_rules_are_errors(listings):
             kind="channel_products",
             columns=ExcelLayout.columns_value(
                 "channel_products",
-                [{"field": key, "title": ""} for key in ("store_name", "channel_product_id", "sale_price", "market_price")],
+                [
+                    {"field": key, "title": ""}
+                    for key in ("store_name", "channel_product_id", "sale_price", "market_price")
+                ],
             ),
         )
     )

@@ -149,7 +149,7 @@ def test_pull_links_the_stores_products_to_ours(sandbox_store, marketplace):
     pulled = Listing.objects.filter(store=store)
     assert pulled.count() >= 5
     linked = pulled.filter(product__isnull=False)
-    assert linked.count() >= 5, [(l.channel_product_id, l.channel_seller_code) for l in pulled]
+    assert linked.count() >= 5, [(x.channel_product_id, x.channel_seller_code) for x in pulled]
     option = linked.first().options.exclude(sku=None).first()
     assert option is not None and option.channel_option_id
 

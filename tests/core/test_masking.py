@@ -12,7 +12,12 @@ def test_names_hide_the_second_character(value, masked):
 
 @pytest.mark.parametrize(
     ("value", "masked"),
-    [("010-1234-5678", "010-1234-****"), ("01012345678", "0101234****"), ("0504-1234-5678", "0504-1234-****"), ("02-12", "**-**")],
+    [
+        ("010-1234-5678", "010-1234-****"),
+        ("01012345678", "0101234****"),
+        ("0504-1234-5678", "0504-1234-****"),
+        ("02-12", "**-**"),
+    ],
 )
 def test_phones_hide_the_last_four_digits(value, masked):
     assert mask_phone(value) == masked

@@ -139,7 +139,9 @@ def test_skus_match_by_seller_code_and_by_remembered_mapping(sandbox_store, crea
     line.refresh_from_db()
     matched = line_match(line=line, sku=sku)
     assert matched == OrderLine.objects.filter(store=store, channel_option_id=line.channel_option_id).count()
-    assert set(OrderLine.objects.filter(channel_option_id=line.channel_option_id).values_list("sku_id", flat=True)) == {sku.pk}
+    assert set(OrderLine.objects.filter(channel_option_id=line.channel_option_id).values_list("sku_id", flat=True)) == {
+        sku.pk
+    }
     OrderLine.objects.filter(pk=line.pk).update(sku=None, match_source="")
     fresh = [OrderLine.objects.get(pk=line.pk)]
     _match_skus(store=store, lines=fresh)
