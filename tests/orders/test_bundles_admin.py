@@ -156,3 +156,14 @@ def test_regroup_page(editor):
     response = editor.post(reverse("orders_bundles_regroup"))
     assert response.status_code == 302
     assert bundles_of("A1") != {None}
+
+
+def test_generic_add_edit_delete_views_are_refused_even_to_editors(editor):
+    store = make_store()
+    orders_collect(store=store, orders=[channel_order("A1")])
+    bundle = Bundle.objects.get()
+    for name, args in (("add", []), ("edit", [bundle.pk]), ("delete", [bundle.pk])):
+        response = editor.post(reverse(f"order_bundles:{name}", args=args), {"visit_pickup": "on"})
+        assert response.status_code == 302 and response.url == reverse("wagtailadmin_home"), name
+    assert list(Bundle.objects.values_list("pk", "visit_pickup")) == [(bundle.pk, False)]
+    assert reverse("order_bundles:add") not in editor.get(reverse("order_bundles:index")).content.decode()
