@@ -150,6 +150,9 @@ def claims_collect(*, store, claims: list[ChannelClaim]) -> CollectResult:
     rows = [_claim_row(claim) for claim in claims]
     with transaction.atomic():
         upserted = upsert_by_key(Claim, scope={"store_id": store.pk}, key_field="channel_claim_id", rows=rows)
+        from .claims import claims_after_collect  # claims.py imports this module
+
+        claims_after_collect(store=store, claim_ids=upserted.ids.values())
     result.created, result.updated, result.unchanged = upserted.created, upserted.updated, upserted.unchanged
     result.flagged_keys = [row["channel_claim_id"] for row in rows if row["flags"]]
     result.flagged = len(result.flagged_keys)
