@@ -94,14 +94,16 @@ def _when(claim):
 
 
 def _product(claim):
-    name = claim.product_name or ""
+    if not claim.product_name:
+        return f"- × {claim.quantity}"  # the order is not collected yet
+    name = claim.product_name
     if claim.option_name:
         name = f"{name} / {claim.option_name}"
     lines = len(claim.channel_line_ids or [])
     more = (claim.order_line_count or 0) - 1 if not lines else lines - 1
     if more > 0:
         name = _("%(name)s and %(count)d more") % {"name": name, "count": more}
-    return f"{name or '-'} × {claim.quantity}"
+    return f"{name} × {claim.quantity}"
 
 
 def _reason(claim):
@@ -198,12 +200,12 @@ class _ClaimViewSet(ModelViewSet):
     filterset_class = ClaimFilterSet
     list_per_page = 50
     list_display = [
-        SelectColumn("select", label=""),
-        TitleColumn("channel_claim_id", label=gettext_lazy("Claim number"), get_url=_detail_url),
+        SelectColumn("select", label="", width="3%"),
+        TitleColumn("channel_claim_id", label=gettext_lazy("Claim number"), get_url=_detail_url, width="12%"),
         Column("requested_at", label=gettext_lazy("Requested"), accessor=_when, sort_key="requested_at"),
-        Column("store", label=gettext_lazy("Store"), accessor=lambda c: c.store.name),
+        Column("store", label=gettext_lazy("Store"), accessor=lambda c: c.store.name, width="9%"),
         Column("channel_order_id", label=gettext_lazy("Channel order number")),
-        Column("product", label=gettext_lazy("Product"), accessor=_product),
+        Column("product", label=gettext_lazy("Product"), accessor=_product, width="16%"),
         Column("receiver", label=gettext_lazy("Receiver"), accessor=lambda c: mask_name(c.receiver_name or "")),
         Column("reason", label=gettext_lazy("Reason"), accessor=_reason),
         StatusTagColumn(
@@ -220,21 +222,21 @@ class _ClaimViewSet(ModelViewSet):
 class CancelClaimViewSet(_ClaimViewSet):
     icon = "cross"
     menu_label = gettext_lazy("Cancel requests")
-    menu_order = 300
+    menu_order = 200
     index_view_class = CancelClaimIndexView
 
 
 class ReturnClaimViewSet(_ClaimViewSet):
     icon = "undo"
     menu_label = gettext_lazy("Returns")
-    menu_order = 310
+    menu_order = 210
     index_view_class = ReturnClaimIndexView
 
 
 class ExchangeClaimViewSet(_ClaimViewSet):
     icon = "repeat"
     menu_label = gettext_lazy("Exchanges")
-    menu_order = 320
+    menu_order = 220
     index_view_class = ExchangeClaimIndexView
 
 
