@@ -395,3 +395,49 @@ def test_gate_reports_a_store_it_could_not_refresh(sandbox_store):
     gate = claims_gate(lines=lines, adapter_factory=factory(store))
     assert set(gate.failed) == {store.pk} and gate.failed[store.pk]
     assert gate.blocked == {}
+
+
+def test_relinking_restores_claims_after_orders_are_collected_again(sandbox_store):
+    """For services.lines_after_collect: Coupang's order data carries no claim, so a re-collected
+    line comes back with empty claim fields; claims_relink_lines puts the claim back (and settles a
+    claim that arrived before its lines)."""
+    from modules.orders.claims import claims_relink_lines
+
+    store, _sandbox, claim = claimed(sandbox_store, "coupang", "return")
+    keys = list(claim.channel_line_ids)
+    OrderLine.objects.filter(store=store, channel_line_id__in=keys).update(
+        claim_type="", claim_state="", content_hash=""
+    )
+    collect_all(store)
+    claims_relink_lines(store=store, line_keys=keys)
+    assert {(line.claim_type, line.claim_state) for line in lines_of(claim)} == {("return", "requested")}
+    assert events("claim", lines_of(claim)).count() == len(keys)  # nothing new to record
+    # A completed claim collected before its order: settled when the lines arrive.
+    early = ChannelClaim(
+        claim_id="EARLY-1",
+        claim_type=ClaimType.CANCEL,
+        state=ClaimState.COMPLETED,
+        channel_status="DONE",
+        order_id="NOT-YET",
+        line_ids=["NOT-YET-1"],
+        quantity=1,
+        requested_at=timezone.now(),
+    )
+    claims_collect(store=store, claims=[early])
+    from integrations.channels.base import ChannelOrder, ChannelOrderLine, LineState
+    from modules.orders.services import orders_collect
+
+    orders_collect(
+        store=store,
+        orders=[
+            ChannelOrder(
+                order_id="NOT-YET",
+                ordered_at=timezone.now(),
+                lines=[ChannelOrderLine(line_id="NOT-YET-1", shipment_id="B9", state=LineState.PAID, quantity=1)],
+            )
+        ],
+    )
+    claims_relink_lines(store=store, line_keys=["NOT-YET-1"])
+    line = OrderLine.objects.get(store=store, channel_line_id="NOT-YET-1")
+    assert (line.state, line.claim_type, line.claim_state) == (OrderState.CANCELLED, "cancel", "completed")
+    assert OrderEvent.objects.filter(line=line, kind="stock_effect_pending").count() == 1
