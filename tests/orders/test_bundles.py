@@ -361,3 +361,18 @@ def test_delay_notice_checks_its_input():
         lines=lines, new_date=timezone.localdate() + timedelta(days=2), reason="custom_build", user=None
     )
     assert [r.code for r in results] == ["illegal"]
+
+
+def test_a_receiver_edit_moves_the_order_to_its_new_receivers_bundle():
+    from modules.orders.actions import order_receiver_update
+
+    store = make_store()
+    orders_collect(
+        store=store,
+        orders=[channel_order("A1"), channel_order("A2"), channel_order("C1", receiver={**HONG, "address2": "9층"})],
+    )
+    assert bundles_of("A1") == bundles_of("A2")
+    order = Order.objects.get(channel_order_id="A2")
+    order_receiver_update(order=order, values={"address2": "9층"})
+    bundles_assign(order_ids=[order.pk])  # what the receiver edit should call (see the report)
+    assert bundles_of("A2") == bundles_of("C1") and bundles_of("A1").isdisjoint(bundles_of("A2"))

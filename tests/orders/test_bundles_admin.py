@@ -71,6 +71,8 @@ def test_list_is_masked_and_keeps_a_constant_number_of_queries(viewer):
 
 
 def test_bundles_menu_item_joins_the_orders_menu(viewer):
+    # Shown in the sidebar to a user with the orders view right (viewsets register on URL loading).
+    assert reverse("order_bundles:index") in viewer.get(reverse("wagtailadmin_home")).content.decode()
     items = [fn() for fn in hooks.get_hooks("register_orders_menu_item")]
     assert any(item.url == reverse("order_bundles:index") for item in items)
 
