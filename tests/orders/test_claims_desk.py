@@ -217,3 +217,9 @@ def test_collect_claims_now_queues_one_run_per_store(editor, store):
     run = SyncRun.objects.get(store=store)
     assert run.kind == "claims" and run.status == SyncRun.Status.QUEUED
     assert f"run={run.pk}" in response.url
+
+
+def test_the_lists_sit_in_the_orders_menu(admin_client_verified):
+    html = admin_client_verified.get(reverse("wagtailadmin_home")).content.decode()
+    for name in LISTS:
+        assert reverse(name) in html
