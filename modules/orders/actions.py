@@ -288,6 +288,10 @@ def order_seller_cancel(
             ready, ["state", "state_changed_at", "status", "content_hash", "push_code", "push_message", "pushed_at"]
         )
         orders_refresh_summary(order_ids={line.order_id for line in lines})
+        # Cancelled lines leave their parcel now, not at the next collection.
+        from .bundles import bundles_assign
+
+        bundles_assign(line_ids=[line.pk for line in ready if line.state == OrderState.CANCELLED])
     return results
 
 
@@ -320,6 +324,10 @@ def order_receiver_update(
         if changed:
             order.receiver_edited_at = timezone.now()
             order.save(update_fields=[*changed, "receiver_edited_at", "updated_at"])
+            # A new receiver or address puts the order's open lines with that receiver's parcel.
+            from .bundles import bundles_assign
+
+            bundles_assign(order_ids=[order.pk])
     return changed
 
 
