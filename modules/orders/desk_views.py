@@ -149,8 +149,6 @@ class EventRow:
 
 def _event_rows(events: list[OrderEvent], *, revealed: bool) -> list[EventRow]:
     labels = _event_labels()
-    from .models import Order as _Order
-
     rows = []
     for event in events:
         old, new = event.old, event.new
@@ -159,7 +157,7 @@ def _event_rows(events: list[OrderEvent], *, revealed: bool) -> list[EventRow]:
             if not revealed:
                 old, new = mask_value(field_name, old), mask_value(field_name, new)
             try:
-                verbose = str(_Order._meta.get_field(field_name).verbose_name)
+                verbose = str(Order._meta.get_field(field_name).verbose_name)
             except Exception:
                 verbose = field_name
             old, new = f"{verbose}: {old}" if old else old, new

@@ -14,6 +14,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.widgets import AdminDateInput
 
@@ -42,7 +43,9 @@ def _lines():
 class OrderFilterSet(WagtailFilterSet):
     period = django_filters.ChoiceFilter(
         label=_("Ordered in the last"),
-        choices=[(str(days), _("%(days)s days") % {"days": days}) for days in PERIOD_DAYS],
+        choices=lambda: [
+            (str(days), ngettext("%(days)s day", "%(days)s days", days) % {"days": days}) for days in PERIOD_DAYS
+        ],
         method="filter_period",
     )
     ordered_from = django_filters.DateFilter(label=_("Ordered from"), method="filter_from", widget=AdminDateInput)
