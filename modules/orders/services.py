@@ -253,10 +253,20 @@ def lines_after_collect(*, store, created_keys: set[str], changed_keys: set[str]
                 )
                 _flag(line, flag)
                 touched_orders.add(line.order_id)
+    # The first delivery of an order starts its personal data retention clock (orders/pii.py).
+    reached = (OrderState.DELIVERED, OrderState.COMPLETED)
+    delivered = {line.order_id for line in lines if line.state_changed_at == now and line.state in reached}
+    if delivered:
+        Order.objects.filter(pk__in=delivered, delivered_at__isnull=True).update(delivered_at=now)
     _match_skus(store=store, lines=[line for line in lines if line.sku_id is None])
     OrderLine.objects.bulk_update(
         lines, ["state", "state_changed_at", "flags", "needs_attention", "sku", "match_source"], batch_size=500
     )
+    # Coupang and 11번가 order data carries no claim: put back the claim fields of re-collected lines
+    # from their Claim rows (and settle claims collected before their order).
+    from .claims import claims_relink_lines
+
+    claims_relink_lines(store=store, line_keys=changed_keys)
     OrderEvent.objects.bulk_create(events, batch_size=500)
     touched_orders.update(line.order_id for line in lines)
     orders_refresh_summary(order_ids=touched_orders)

@@ -162,6 +162,8 @@ def sync_target(ours: str, channel_state: str) -> tuple[OrderState | None, bool]
     if target == current:
         return None, False
     if target in (S.CANCELLED, S.RETURNED, S.EXCHANGED):
+        if target == S.CANCELLED and current in (S.RETURNED, S.EXCHANGED):
+            return None, False  # Coupang reports returned and exchanged items as cancelled: agreed
         if current in (S.CANCELLED, S.RETURNED, S.EXCHANGED):
             return None, True  # two different end states: a person decides
         return target, False

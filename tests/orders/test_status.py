@@ -49,7 +49,8 @@ def test_new_lines_offer_confirm_and_cancel():
         (S.INVOICE_SENT, "acknowledged", (None, True)),
         (S.ACKNOWLEDGED, "cancelled", (S.CANCELLED, False)),  # cancelled at the channel closes the line
         (S.CANCELLED, "paid", (None, True)),
-        (S.RETURNED, "cancelled", (None, True)),
+        (S.RETURNED, "cancelled", (None, False)),  # Coupang's way of saying returned
+        (S.CANCELLED, "returned", (None, True)),
         (S.DELIVERED, "delivered", (None, False)),
         (S.NEW, "unknown", (None, True)),
     ],
