@@ -416,8 +416,9 @@ EXPORT_BATCH = 2000
 
 
 def export_queryset(queryset, *, batch: int = EXPORT_BATCH) -> Iterator[SKU]:
-    """The SKUs of ``queryset`` with what every column reads, streamed for an export: 3 queries per 2,000 rows
-    (the SKUs, their products with brand and category, their option names), memory flat in rows.
+    """The SKUs of ``queryset`` with what every column reads, streamed for an export: one query for the SKUs
+    (read in chunks) and 2 per 2,000 rows (their products with brand and category, their option names),
+    memory flat in rows.
 
     Products are loaded once per batch and shared by their SKUs (not one instance per SKU row, as
     select_related would make), and option names come from one query per batch rather than a prefetch,

@@ -355,7 +355,7 @@ def test_duplicate_barcodes_in_the_file_and_in_the_catalog(bikes, category):
     rows += product_rows("C1", [("C1", {}, {"바코드": "4006381333931"})], category=category)
     job = check(rows)
     assert [(row, column) for row, column, _m in errors(job)] == [(3, "바코드"), (4, "바코드")]
-    assert errors(job)[1][2] == "바코드: 이미 다른 SKU가 사용 중입니다." or "SKU" in errors(job)[1][2]
+    assert errors(job)[1][2] == "바코드: 다른 SKU가 이미 사용 중입니다."
 
 
 def test_catalog_rules_are_checked_in_korean_on_their_row_and_column(category):
@@ -466,6 +466,46 @@ def test_children_product_needs_certifications_unless_preparing(category):
     assert Product.objects.get(seller_code="KID2").status == "preparing"
 
 
+def test_edit_product_fields_brand_category_and_notice(bikes, category):
+    bike, _plain = bikes
+    child = category_create(name="자전거", parent=category)
+    rows = sheet_rows(export_bytes(SKU.objects.filter(product=bike)))
+    header, body = rows[0], rows[1:]
+    col = {title: index for index, title in enumerate(header)}
+    for row in body:
+        row[col["브랜드"]] = "새 브랜드"
+        row[col["카테고리"]] = child.full_name
+        row[col["상품정보제공고시"]] = "기타 재화"
+        row[col["과세구분"]] = "면세"
+        row[col["상품상태"]] = "품절"
+    job = run(data=xlsx_bytes([header, *body]))
+    assert counts(job) == (0, 4, 0, 0)
+    bike.refresh_from_db()
+    assert (bike.brand.name, bike.category, bike.notice_category, bike.tax_type, bike.status) == (
+        "새 브랜드",
+        child,
+        "etc",
+        "exempt",
+        "sold_out",
+    )
+    # Items of the new notice category that the old one had keep their values; the others say "see detail".
+    assert bike.notice_values["country"] == {"value": "중국", "see_detail": False}
+    assert bike.notice_values["kc_cert"]["see_detail"]
+    changed = set(ProductChange.objects.filter(product=bike).exclude(field="product").values_list("field", flat=True))
+    assert changed == {"brand", "category", "notice_category", "notice_values", "tax_type", "status"}
+    brand_change = ProductChange.objects.get(product=bike, field="brand")
+    assert (brand_change.old_value, brand_change.new_value) == ("알톤", "새 브랜드")
+
+
+def test_garbage_collection_is_back_on_after_an_import(category):
+    import gc
+
+    run(product_rows("A1", [("A1", {}, {})], category=category))
+    assert gc.isenabled()
+    job = check(product_rows("B1", [("B1", {}, {"원가": "x"})], category=category))
+    assert gc.isenabled() and job.error_rows == 1
+
+
 # Speed by construction ----------------------------------------------------------------------------------------
 
 
@@ -524,6 +564,20 @@ def test_queries_grow_with_chunks_not_rows(category, monkeypatch):
     (dry1, confirm1), (dry2, confirm2), (dry3, confirm3) = measured
     assert dry3 - dry2 == dry2 - dry1 <= 8
     assert confirm3 - confirm2 == confirm2 - confirm1 <= 16
+
+
+def test_export_reads_a_fixed_number_of_queries_per_batch(create_product, django_assert_num_queries):
+    for number in range(6):
+        create_product(seller_code=f"E{number}", options=[("색상", ["빨강", "파랑"])])
+    with django_assert_num_queries(3):  # the SKUs; per batch their products (brand, category) and option names
+        rows = list(excel.export_queryset(SKU.objects.all()))
+    assert len(rows) == 12
+    spec = get_kind("sku_list")
+    with django_assert_num_queries(0):
+        values = [[spec.fields[key].value_of(sku) for key in spec.fields] for sku in rows]
+    assert values[0][:5] == ["E0", "알톤 미니벨로 자전거", "E0-001", "색상", "빨강"]
+    with django_assert_num_queries(5):  # two batches of 8 and 4
+        assert len(list(excel.export_queryset(SKU.objects.all(), batch=8))) == 12
 
 
 # The admin lists ----------------------------------------------------------------------------------------------
