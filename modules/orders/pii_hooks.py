@@ -9,7 +9,7 @@ import django_filters
 from django.contrib.auth.models import Permission
 from django.urls import path
 from django.utils.timezone import localtime
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, StatusTagColumn
@@ -20,7 +20,7 @@ from wagtail.permissions import register_permission_policy
 from modules.accounts.permissions import AreaPermissionPolicy
 
 from . import pii_views
-from .pii import personal_field_labels, pii_reveals, retention_runs
+from .pii import PERSONAL_FIELDS, personal_field_labels, pii_reveals, retention_runs
 from .pii_models import PersonalDataReveal, RetentionRun
 
 LOGS_SUBMENU_HOOK = "register_logs_menu_item"
@@ -42,12 +42,14 @@ def register_pii_urls():
     ]
 
 
-def _exact(field):
+def _exact(field, fmt="%Y-%m-%d %H:%M:%S"):
     # Logs are evidence: the exact local time, not "2 hours ago".
-    return lambda row: localtime(getattr(row, field)).strftime("%Y-%m-%d %H:%M:%S") if getattr(row, field) else ""
+    return lambda row: localtime(getattr(row, field)).strftime(fmt) if getattr(row, field) else ""
 
 
 def _field_labels(reveal: PersonalDataReveal) -> str:
+    if set(reveal.fields or []) == set(PERSONAL_FIELDS):
+        return gettext("All")
     labels = personal_field_labels()
     return ", ".join(str(labels.get(name, name)) for name in reveal.fields or [])
 
@@ -134,22 +136,21 @@ class RetentionRunViewSet(_LogViewSet):
     index_view_class = RetentionRunIndexView
     filterset_class = RetentionRunFilterSet
     list_display = [
-        Column("started_at", label=gettext_lazy("started at"), accessor=_exact("started_at")),
+        Column("started_at", label=gettext_lazy("started at"), accessor=_exact("started_at", "%Y-%m-%d %H:%M")),
         Column("trigger", label=gettext_lazy("started by"), accessor="get_trigger_display"),
         BooleanColumn("dry_run", label=gettext_lazy("dry run")),
-        Column("months", label=gettext_lazy("retention (months)")),
-        Column("cutoff", label=gettext_lazy("closed before"), accessor=_exact("cutoff")),
-        "orders_masked",
-        "events_masked",
-        "lines_cleaned",
-        "claims_cleaned",
+        Column("months", label=gettext_lazy("months")),
+        Column("cutoff", label=gettext_lazy("closed before"), accessor=_exact("cutoff", "%Y-%m-%d")),
+        Column("orders_masked", label=gettext_lazy("orders")),
+        Column("events_masked", label=gettext_lazy("history")),
+        Column("lines_cleaned", label=gettext_lazy("order lines")),
+        Column("claims_cleaned", label=gettext_lazy("claims")),
         StatusTagColumn(
             "status",
             label=gettext_lazy("status"),
             accessor="get_status_display",
             primary=lambda run: run.status == RetentionRun.Status.DONE,
         ),
-        "message",
     ]
     inspect_view_fields = [
         "started_at",
