@@ -14,8 +14,9 @@ Retention
     (masked name, road address without detail, amounts, products) is that record. The same values
     are removed from the receiver-edit history, the channel payloads kept on the order, its lines
     and its claims. Runs in batches by primary key (bounded memory and a fixed number of queries
-    per batch), is idempotent (masked orders carry ``pii_masked_at`` and are not selected again),
-    and writes a RetentionRun row with the counts.
+    per batch), is idempotent (masked orders carry ``pii_masked_at`` and are not selected again,
+    unless the order or a line was written after it: a channel sending the order again with its
+    data, a person editing it), and writes a RetentionRun row with the counts.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, router, transaction
-from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,15 +147,21 @@ def months_before(moment: datetime, months: int) -> datetime:
 
 
 def retention_due(*, cutoff: datetime) -> QuerySet:
-    """Orders whose personal data is due for masking: not masked yet, every line closed, and
-    delivery, every line's last state change and collection all before ``cutoff``."""
+    """Orders whose personal data is due for masking: every line closed; delivery, every line's
+    last state change and collection all before ``cutoff``; and not masked yet, or written since
+    (the channel sent the order or a line again with its data, or a person edited it).
+
+    An order without lines (collection always writes some) counts as closed since its collection.
+    No "has a line" test on purpose: PostgreSQL plans it as a semi-join over every line of the
+    table, once per batch."""
     lines = OrderLine.objects.filter(order_id=OuterRef("pk"))
     return Order.objects.filter(
-        Exists(lines),
         ~Exists(lines.exclude(state__in=RETENTION_CLOSED)),
         ~Exists(lines.filter(state_changed_at__gte=cutoff)),
         Q(delivered_at__isnull=True) | Q(delivered_at__lt=cutoff),
-        pii_masked_at__isnull=True,
+        Q(pii_masked_at__isnull=True)
+        | Q(updated_at__gt=F("pii_masked_at"))
+        | Exists(lines.filter(updated_at__gt=OuterRef("pii_masked_at"))),
         collected_at__lt=cutoff,
     )
 
@@ -235,9 +242,31 @@ PERSONAL_OBJECTS = frozenset(
 )
 
 
+# Too generic to say whose value it is (a product has a "name" too): masked where they stand, but
+# their values are cut out of the rest of a payload only inside a person object.
+GENERIC_KEYS = frozenset({"name", "address", "email", "addressdetail"})
+
+
+def _payload_values(value: Any, *, inside: bool = False) -> Iterable[str]:
+    """The personal values a payload itself carries (under personal keys, in person objects)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            folded = str(key).casefold()
+            personal = folded in PERSONAL_OBJECTS or (
+                folded in PERSONAL_KEYS and (inside or folded not in GENERIC_KEYS)
+            )
+            yield from _payload_values(item, inside=inside or personal)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _payload_values(item, inside=inside)
+    elif inside and isinstance(value, str | int) and not isinstance(value, bool):
+        yield str(value)
+
+
 def _known_values(values: Iterable[str]) -> list[str]:
-    """The order's own personal values as they may appear in a payload under keys we do not know:
-    as written, and phones also as bare digits. Longest first, so a longer value is replaced whole."""
+    """The personal values (the order's, its history's, the payload's own) as they may appear in a
+    payload under keys we do not know: as written, and phones also as bare digits. Longest first,
+    so a longer value is replaced whole."""
     found: set[str] = set()
     for value in values:
         value = (value or "").strip()
@@ -281,6 +310,10 @@ def scrub_payload(value: Any, known: list[str]) -> Any:
     return value
 
 
+def _scrub(payload: Any, values: list[str]) -> Any:
+    return scrub_payload(payload, _known_values([*values, *_payload_values(payload)]))
+
+
 def _scrub_event(event: OrderEvent) -> bool:
     field = (event.payload or {}).get("field", "")
     old = retention_value(field, event.old) if field in PERSONAL_FIELDS else (HIDDEN if event.old else "")
@@ -320,18 +353,24 @@ def _mask_batch(orders: list[Order], *, dry_run: bool, now: datetime) -> _Counts
     for event in events:
         if (event.payload or {}).get("field") not in KEPT_BY_RETENTION:
             history.setdefault(event.order_id, []).extend([event.old, event.new])
-    known_by_order: dict[int, list[str]] = {}
+    values_by_order: dict[int, list[str]] = {}
+    masked = 0
     for order in orders:
-        known = _known_values([*(getattr(order, name) for name in MASKED_BY_RETENTION), *history.get(order.pk, [])])
-        known_by_order[order.pk] = known
-        for name, value in _masked_order_values(order).items():
+        before = {name: getattr(order, name) for name in MASKED_BY_RETENTION}
+        values_by_order[order.pk] = [*before.values(), *history.get(order.pk, [])]
+        after = _masked_order_values(order)
+        raw = _scrub(order.raw, values_by_order[order.pk])
+        # Counted when something changed: an order written since its masking with nothing personal
+        # in it is only stamped again (so that it is not selected again).
+        if order.pii_masked_at is None or after != before or raw != order.raw:
+            masked += 1
+        for name, value in after.items():
             setattr(order, name, value)
-        order.raw = scrub_payload(order.raw, known)
-        order.pii_masked_at = now
+        order.raw, order.pii_masked_at = raw, now
     events = [event for event in events if _scrub_event(event)]
     lines = []
     for line in OrderLine.objects.filter(order_id__in=ids).only("pk", "order_id", "raw"):
-        cleaned = scrub_payload(line.raw, known_by_order[line.order_id])
+        cleaned = _scrub(line.raw, values_by_order[line.order_id])
         if cleaned != line.raw:
             line.raw = cleaned
             lines.append(line)
@@ -344,7 +383,7 @@ def _mask_batch(orders: list[Order], *, dry_run: bool, now: datetime) -> _Counts
         order_pk = by_key.get((claim.store_id, claim.channel_order_id))
         if order_pk is None:
             continue  # the same number at another store
-        cleaned = scrub_payload(claim.raw, known_by_order[order_pk])
+        cleaned = _scrub(claim.raw, values_by_order[order_pk])
         if cleaned != claim.raw:
             claim.raw = cleaned
             claims.append(claim)
@@ -354,7 +393,7 @@ def _mask_batch(orders: list[Order], *, dry_run: bool, now: datetime) -> _Counts
         _update_rows(OrderEvent, events, ["old", "new"])
         _update_rows(OrderLine, lines, ["raw"])
         _update_rows(Claim, claims, ["raw"])
-    return _Counts(orders=len(orders), events=len(events), lines=len(lines), claims=len(claims))
+    return _Counts(orders=masked, events=len(events), lines=len(lines), claims=len(claims))
 
 
 def _update_rows(model, rows: list, fields: list[str]) -> None:
@@ -377,7 +416,7 @@ def _update_rows(model, rows: list, fields: list[str]) -> None:
         cursor.executemany(sql, params)
 
 
-ORDER_FIELDS_READ = ("pk", "store_id", "channel_order_id", *MASKED_BY_RETENTION, "raw")
+ORDER_FIELDS_READ = ("pk", "store_id", "channel_order_id", *MASKED_BY_RETENTION, "raw", "pii_masked_at")
 
 
 def personal_data_mask(
@@ -409,7 +448,7 @@ def personal_data_mask(
     # Batches are windows of primary keys, not "the next N due": with a LIMIT the database first
     # finds every due order and sorts them, for each batch (0.7 s a batch at 100,000 orders on
     # PostgreSQL); a window costs the same wherever it is in the table.
-    span = Order.objects.filter(pii_masked_at__isnull=True, collected_at__lt=cutoff).aggregate(
+    span = Order.objects.filter(collected_at__lt=cutoff).aggregate(
         first=Min("pk"), last=Max("pk")
     )
     try:
