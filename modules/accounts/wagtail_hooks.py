@@ -250,6 +250,7 @@ def _personal_data_downloads():
 
 
 class LogsGroup(ViewSetGroup):
+    submenu_hook = "register_logs_menu_item"  # other modules add their logs (e.g. personal data views)
     menu_label = gettext_lazy("Logs")
     menu_name = "logs"
     menu_icon = "history"
