@@ -110,9 +110,7 @@ def orders_collect(*, store, orders: list[ChannelOrder]) -> CollectResult:
         )
         changed_keys = set(line_result.created_keys) | set(line_result.updated_keys)
         if changed_keys:
-            lines_after_collect(
-                store=store, created_keys=set(line_result.created_keys), changed_keys=changed_keys
-            )
+            lines_after_collect(store=store, created_keys=set(line_result.created_keys), changed_keys=changed_keys)
     result.created = line_result.created
     result.updated = line_result.updated
     result.unchanged = line_result.unchanged
@@ -164,25 +162,42 @@ def claims_collect(*, store, claims: list[ChannelClaim]) -> CollectResult:
 # ---------------------------------------------------------------------------------------------
 
 
+PII_FIELDS = RECEIVER_FIELDS + ("buyer_name", "buyer_phone", "buyer_email", "delivery_message")
+
+
 def _keep_receiver_edits(*, store, rows: list[dict]) -> None:
-    """An order whose receiver was edited here keeps our values when the channel sends it again."""
+    """An order whose receiver was edited here keeps our values when the channel sends it again, and
+    an order whose personal data was masked after the retention period stays masked."""
+    from django.db.models import Q
+
     ids = [row["channel_order_id"] for row in rows]
-    edited = {
+    kept = {
         order["channel_order_id"]: order
-        for order in Order.objects.filter(store=store, channel_order_id__in=ids, receiver_edited_at__isnull=False)
+        for order in Order.objects.filter(store=store, channel_order_id__in=ids)
+        .filter(Q(receiver_edited_at__isnull=False) | Q(pii_masked_at__isnull=False))
         .order_by()
-        .values("channel_order_id", *RECEIVER_FIELDS)
+        .values("channel_order_id", "pii_masked_at", *PII_FIELDS)
     }
     for row in rows:
-        ours = edited.get(row["channel_order_id"])
+        ours = kept.get(row["channel_order_id"])
         if ours:
-            for name in RECEIVER_FIELDS:
+            for name in PII_FIELDS if ours["pii_masked_at"] else RECEIVER_FIELDS:
                 row[name] = ours[name]
+            if ours["pii_masked_at"]:
+                row["raw"] = {}  # the channel's copy holds the personal data again
 
 
 def event_add(
-    *, order_id: int, line_id: int | None = None, kind: str, old: str = "", new: str = "", message: str = "",
-    source: str = OrderEvent.Source.SYSTEM, user=None, payload: dict | None = None,
+    *,
+    order_id: int,
+    line_id: int | None = None,
+    kind: str,
+    old: str = "",
+    new: str = "",
+    message: str = "",
+    source: str = OrderEvent.Source.SYSTEM,
+    user=None,
+    payload: dict | None = None,
 ) -> OrderEvent:
     return OrderEvent.objects.create(
         order_id=order_id,
@@ -221,8 +236,12 @@ def lines_after_collect(*, store, created_keys: set[str], changed_keys: set[str]
                 line.state_changed_at = now
             events.append(
                 OrderEvent(
-                    order_id=line.order_id, line_id=line.pk, kind="collected", new=line.state,
-                    source=OrderEvent.Source.SYNC, payload={"channel_status": line.channel_status},
+                    order_id=line.order_id,
+                    line_id=line.pk,
+                    kind="collected",
+                    new=line.state,
+                    source=OrderEvent.Source.SYNC,
+                    payload={"channel_status": line.channel_status},
                 )
             )
             touched_orders.add(line.order_id)
@@ -231,8 +250,13 @@ def lines_after_collect(*, store, created_keys: set[str], changed_keys: set[str]
         if target is not None:
             events.append(
                 OrderEvent(
-                    order_id=line.order_id, line_id=line.pk, kind="state", old=line.state, new=target.value,
-                    source=OrderEvent.Source.SYNC, payload={"channel_status": line.channel_status},
+                    order_id=line.order_id,
+                    line_id=line.pk,
+                    kind="state",
+                    old=line.state,
+                    new=target.value,
+                    source=OrderEvent.Source.SYNC,
+                    payload={"channel_status": line.channel_status},
                 )
             )
             line.state = target.value
@@ -245,8 +269,12 @@ def lines_after_collect(*, store, created_keys: set[str], changed_keys: set[str]
             if flag not in (line.flags or []):
                 events.append(
                     OrderEvent(
-                        order_id=line.order_id, line_id=line.pk, kind="sync_conflict", old=line.state,
-                        new=line.status, source=OrderEvent.Source.SYNC,
+                        order_id=line.order_id,
+                        line_id=line.pk,
+                        kind="sync_conflict",
+                        old=line.state,
+                        new=line.status,
+                        source=OrderEvent.Source.SYNC,
                         message="채널 상태가 우리 상태보다 뒤에 있어 적용하지 않았습니다.",
                         payload={"channel_status": line.channel_status},
                     )
@@ -332,7 +360,9 @@ def orders_refresh_summary(*, order_ids) -> None:
         return
     per_order: dict[int, list[tuple[str, bool]]] = {}
     for order_id, state, attention in (
-        OrderLine.objects.filter(order_id__in=order_ids).order_by("id").values_list("order_id", "state", "needs_attention")
+        OrderLine.objects.filter(order_id__in=order_ids)
+        .order_by("id")
+        .values_list("order_id", "state", "needs_attention")
     ):
         per_order.setdefault(order_id, []).append((state, attention))
     orders = list(Order.objects.filter(pk__in=order_ids).only("id", "state", "needs_attention"))

@@ -161,3 +161,22 @@ def test_receiver_edit_is_recorded_and_survives_recollection(sandbox_store):
     Order.objects.filter(pk=order.pk).update(content_hash="")  # force the channel's copy to be written again
     collect_all(store)
     assert Order.objects.get(pk=order.pk).address2 == "101동 1001호 (수정)"
+
+
+def test_masked_orders_stay_masked_when_the_channel_sends_them_again(sandbox_store):
+    store, sandbox = sandbox_store("coupang")
+    sandbox.create_orders(1)
+    collect_all(store)
+    order = Order.objects.get(store=store)
+    Order.objects.filter(pk=order.pk).update(
+        receiver_name="홍*동",
+        buyer_name="김*",
+        receiver_phone1="010-****-****",
+        raw={},
+        content_hash="",
+        pii_masked_at=timezone.now(),
+    )
+    collect_all(store)
+    order.refresh_from_db()
+    assert (order.receiver_name, order.buyer_name, order.receiver_phone1) == ("홍*동", "김*", "010-****-****")
+    assert order.raw == {}
