@@ -124,11 +124,11 @@ def test_layout_created_in_the_admin_becomes_the_only_default(make_user):
     client = verified_client(make_user("setter", rights={"settings": {"edit"}}))
     url = "/admin/snippets/spreadsheets/excellayout/add/"
     response = client.post(
-        url, _layout_post("재고 양식", "sku_list", [("seller_code", "코드"), ("stock", "")], is_default=True)
+        url, _layout_post("원가 양식", "sku_list", [("seller_code", "코드"), ("cost", "")], is_default=True)
     )
     assert response.status_code == 302, response.content.decode()[:3000]
-    layout = ExcelLayout.objects.get(name="재고 양식")
-    assert [(c.field, c.title) for c in layout.column_list()] == [("seller_code", "코드"), ("stock", "재고")]
+    layout = ExcelLayout.objects.get(name="원가 양식")
+    assert [(c.field, c.title) for c in layout.column_list()] == [("seller_code", "코드"), ("cost", "원가")]
     old_default.refresh_from_db()
     assert layout.is_default and not old_default.is_default
 

@@ -63,11 +63,11 @@ def test_validate_columns():
 
 
 def test_required_fields_for_imports():
-    columns = [LayoutColumn("seller_code", "코드"), LayoutColumn("price", "가격")]
-    assert validate_columns("sku_list", columns) == []
-    problems = validate_columns("sku_list", columns, for_import=True)
+    columns = [LayoutColumn("channel_product_id", "번호"), LayoutColumn("sale_price", "가격")]
+    assert validate_columns("channel_products", columns) == []
+    problems = validate_columns("channel_products", columns, for_import=True)
     assert len(problems) == 1
-    assert "상품명" in problems[0]
+    assert "판매처" in problems[0]
 
 
 @pytest.mark.django_db
