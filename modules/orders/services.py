@@ -105,12 +105,27 @@ def orders_collect(*, store, orders: list[ChannelOrder]) -> CollectResult:
         _keep_receiver_edits(store=store, rows=order_rows)
         order_result = upsert_by_key(Order, scope={"store_id": store.pk}, key_field="channel_order_id", rows=order_rows)
         line_rows = [_line_row(line, order_result.ids[order.order_id]) for order in orders for line in order.lines]
+        # The invoice as we knew it, to record a change made at the channel (one query per page).
+        invoices_before = {
+            key: (courier, number)
+            for key, courier, number in OrderLine.objects.filter(
+                store=store, channel_line_id__in=[row["channel_line_id"] for row in line_rows]
+            )
+            .exclude(tracking_number="")
+            .order_by()
+            .values_list("channel_line_id", "courier", "tracking_number")
+        }
         line_result = upsert_by_key(
             OrderLine, scope={"store_id": store.pk}, key_field="channel_line_id", rows=line_rows
         )
         changed_keys = set(line_result.created_keys) | set(line_result.updated_keys)
         if changed_keys:
-            lines_after_collect(store=store, created_keys=set(line_result.created_keys), changed_keys=changed_keys)
+            lines_after_collect(
+                store=store,
+                created_keys=set(line_result.created_keys),
+                changed_keys=changed_keys,
+                invoices_before=invoices_before,
+            )
     result.created = line_result.created
     result.updated = line_result.updated
     result.unchanged = line_result.unchanged
@@ -212,7 +227,9 @@ def event_add(
     )
 
 
-def lines_after_collect(*, store, created_keys: set[str], changed_keys: set[str]) -> None:
+def lines_after_collect(
+    *, store, created_keys: set[str], changed_keys: set[str], invoices_before: dict | None = None
+) -> None:
     """Apply the channel's state to ours for the lines this page created or changed.
 
     New lines take the state the channel reports (a line already cancelled at the source is never
@@ -224,6 +241,20 @@ def lines_after_collect(*, store, created_keys: set[str], changed_keys: set[str]
     touched_orders: set[int] = set()
     for line in lines:
         created = line.channel_line_id in created_keys
+        before = (invoices_before or {}).get(line.channel_line_id)
+        if before is not None and before != (line.courier, line.tracking_number):
+            # The invoice was corrected (or removed) at the channel: ours follows, on record.
+            events.append(
+                OrderEvent(
+                    order_id=line.order_id,
+                    line_id=line.pk,
+                    kind="invoice_changed",
+                    old=" ".join(before),
+                    new=f"{line.courier} {line.tracking_number}".strip(),
+                    source=OrderEvent.Source.SYNC,
+                )
+            )
+            touched_orders.add(line.order_id)
         if created:
             state = machine.initial_state(line.status)
             if state is None:

@@ -180,3 +180,48 @@ def test_masked_orders_stay_masked_when_the_channel_sends_them_again(sandbox_sto
     order.refresh_from_db()
     assert (order.receiver_name, order.buyer_name, order.receiver_phone1) == ("홍*동", "김*", "010-****-****")
     assert order.raw == {}
+
+
+def test_an_invoice_changed_at_the_channel_is_followed_on_record(sandbox_store):
+    store, sandbox = sandbox_store("coupang")
+    sandbox.create_orders(1)
+    box = next(iter(sandbox.boxes))
+    sandbox.ship(box, invoice="111122223333")
+    collect_all(store)
+    line = OrderLine.objects.filter(store=store).first()
+    assert line.tracking_number == "111122223333"
+    sandbox.boxes[box].invoice = "444455556666"
+    for item in sandbox.boxes[box].items:
+        if hasattr(item, "invoice"):
+            item.invoice = "444455556666"
+    collect_all(store)
+    line.refresh_from_db()
+    assert line.tracking_number == "444455556666"
+    event = OrderEvent.objects.get(line=line, kind="invoice_changed")
+    assert event.old.endswith("111122223333") and event.new.endswith("444455556666")
+    assert event.source == "sync"
+
+
+def test_cancelled_at_the_channel_after_acknowledgement_closes_the_line(sandbox_store):
+    store, sandbox = sandbox_store("coupang")
+    sandbox.create_orders(1)
+    collect_all(store)
+    lines = list(OrderLine.objects.filter(store=store).select_related("order", "store"))
+    assert all(r.ok for r in order_acknowledge(lines=lines, adapter_factory=_factory(store)))
+    order = ChannelOrder(
+        order_id=lines[0].order.channel_order_id,
+        ordered_at=lines[0].order.ordered_at,
+        lines=[
+            ChannelOrderLine(
+                line_id=line.channel_line_id,
+                shipment_id=line.shipment_id,
+                state=LineState.CANCELLED,
+                quantity=line.quantity,
+                channel_status="CANCEL",
+            )
+            for line in lines
+        ],
+    )
+    orders_collect(store=store, orders=[order])
+    assert set(OrderLine.objects.filter(store=store).values_list("state", flat=True)) == {OrderState.CANCELLED}
+    assert OrderEvent.objects.filter(kind="state", new=OrderState.CANCELLED, source="sync").count() == len(lines)
