@@ -90,6 +90,8 @@ def demo_stores_load() -> list[str]:
             contact_name="김담당",
             contact_email="ops@jangteo.example",
             contact_mobile="010-2222-3333",
+            # One store confirms new orders by itself, to show 발주확인 both ways.
+            auto_acknowledge="auto" if marketplace == "elevenst" else "manual",
         )
         # The sandbox may still be starting: the first scheduled run checks the credentials.
         store_save(store=store, credentials=credentials, verify=False)
