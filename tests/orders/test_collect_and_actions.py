@@ -225,3 +225,19 @@ def test_cancelled_at_the_channel_after_acknowledgement_closes_the_line(sandbox_
     orders_collect(store=store, orders=[order])
     assert set(OrderLine.objects.filter(store=store).values_list("state", flat=True)) == {OrderState.CANCELLED}
     assert OrderEvent.objects.filter(kind="state", new=OrderState.CANCELLED, source="sync").count() == len(lines)
+
+
+@pytest.mark.parametrize("marketplace", MARKETPLACES)
+def test_stores_set_to_confirm_automatically_do_so_after_collection(
+    sandbox_store, marketplace, django_capture_on_commit_callbacks
+):
+    store, sandbox = sandbox_store(marketplace)
+    store.auto_acknowledge = "auto"
+    store.save()
+    sandbox.create_orders(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        collect_all(store)
+    lines = OrderLine.objects.filter(store=store)
+    assert lines.count() >= 3
+    assert set(lines.values_list("state", flat=True)) == {OrderState.ACKNOWLEDGED}
+    assert OrderEvent.objects.filter(kind="acknowledge", source="system").count() == lines.count()
