@@ -180,6 +180,8 @@ def listing_errors(*, listing: Listing, options: list[ListingOption] | None = No
             _add(errors, "product", _("The product has no detail page (detail HTML); the channels require one."))
         if not listing.channel_category_id:
             _add(errors, "channel_category_id", _("Channel category: required to register the product."))
+        if not listing.as_phone:
+            _add(errors, "as_phone", _("A/S phone: the channels require one to register the product."))
         if not store.adapter_supports(Capability.LISTING_CREATE):
             _add(errors, "store", _("This store's channel does not take product registration through its API."))
 
