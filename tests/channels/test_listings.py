@@ -110,17 +110,17 @@ def test_saving_a_listing_creates_one_option_per_sku(listing, product):
 @pytest.mark.parametrize(
     ("changes", "field", "fragment"),
     [
-        ({"sale_price": 5}, "sale_price", "between 10 and 1,000,000,000"),
-        ({"sale_price": 135005}, "sale_price", "steps of 10"),
-        ({"market_price": 135000}, "market_price", "higher than the sale price"),
-        ({"shipping_fee_type": "fixed", "shipping_fee": 0}, "shipping_fee", "enter the fee"),
-        ({"shipping_fee_type": "free", "shipping_fee": 2500}, "shipping_fee", "must be 0"),
-        ({"shipping_fee_type": "conditional", "shipping_fee": 3000, "free_threshold": 0}, "free_threshold", "above"),
-        ({"shipping_fee_type": "per_quantity", "shipping_fee": 3000, "per_quantity": 0}, "per_quantity", "1 or more"),
+        ({"sale_price": 5}, "sale_price", "10원~1,000,000,000원"),
+        ({"sale_price": 135005}, "sale_price", "10원 단위"),
+        ({"market_price": 135000}, "market_price", "판매가보다 높아야"),
+        ({"shipping_fee_type": "fixed", "shipping_fee": 0}, "shipping_fee", "배송비를 입력하세요"),
+        ({"shipping_fee_type": "free", "shipping_fee": 2500}, "shipping_fee", "0이어야"),
+        ({"shipping_fee_type": "conditional", "shipping_fee": 3000, "free_threshold": 0}, "free_threshold", "배송비보다 큰"),
+        ({"shipping_fee_type": "per_quantity", "shipping_fee": 3000, "per_quantity": 0}, "per_quantity", "1 이상"),
         ({"jeju_fee": 150000}, "jeju_fee", "100,000"),
-        ({"remote_fee": 3005}, "remote_fee", "steps of 10"),
-        ({"max_per_order": 5, "max_per_person": 2}, "max_per_order", "most per buyer"),
-        ({"as_phone": "A/S센터"}, "as_phone", "digits"),
+        ({"remote_fee": 3005}, "remote_fee", "10원 단위"),
+        ({"max_per_order": 5, "max_per_person": 2}, "max_per_order", "1인 최대 구매수량"),
+        ({"as_phone": "A/S센터"}, "as_phone", "숫자와 하이픈"),
     ],
 )
 def test_each_sale_info_rule_names_its_field(listing, changes, field, fragment):

@@ -340,7 +340,7 @@ def test_delay_notice_on_coupang_is_recorded_here_only(sandbox_store):
         lines=lines, new_date=new_date, reason="customer_request", user=None, adapter_factory=_factory(store)
     )
     assert {(r.ok, r.pushed, r.code) for r in results} == {(True, False, "not_supported")}
-    assert "Not supported by the channel" in results[0].message
+    assert "판매채널이 지원하지 않아" in results[0].message
     assert OrderLine.objects.get(pk=lines[0].pk).expected_ship_date == new_date
     assert OrderEvent.objects.filter(kind="delay_notice", payload__pushed=False).count() == len(lines)
 

@@ -140,7 +140,7 @@ def test_split_merge_partial_visit_pickup_and_delay_from_the_page(editor):
         url, {"action": "delay", "new_date": new_date.isoformat(), "reason": "custom_build"}, follow=True
     )
     assert set(OrderLine.objects.filter(bundle=bundle).values_list("expected_ship_date", flat=True)) == {new_date}
-    assert "recorded here only" in response.content.decode()
+    assert "장터에만 기록했습니다" in response.content.decode()
     kinds = set(OrderEvent.objects.values_list("kind", flat=True))
     assert {"bundle", "bundle_split", "partial_shipment", "bundle_merge", "visit_pickup", "delay_notice"} <= kinds
     page = editor.get(url).content.decode()

@@ -129,7 +129,7 @@ def test_receiver_edit_without_the_right_keeps_blank_fields_and_records_old_to_n
     content = _detail(editor_client, order)
     assert 'data-event="receiver_edit"' in content
     assert "월드컵로 10" in content and "4층 401호" not in content  # old -> new, masked
-    assert "not sent to the channel" in content or "no API" in content
+    assert "판매채널에 전송 안 함" in content
 
 
 def test_receiver_edit_with_the_right_shows_values_and_logs_the_view(pii_client, pii_user):
