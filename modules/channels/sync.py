@@ -37,6 +37,7 @@ from integrations.channels.base import (
     Window,
 )
 from modules.cs.services import inquiries_collect
+from modules.orders.notify import order_notice
 from modules.orders.services import CollectResult, claims_collect, orders_collect
 from modules.settlement.services import settlement_lines_collect
 
@@ -315,5 +316,7 @@ def _fail(*, run, store, state, token, totals, error: Exception) -> SyncRun:
                 auth_checked_at=finished,
                 auth_failed_version=store.credentials_version,
             )
+    # Never raises (a notice that cannot be recorded is logged): the run stays failed as saved.
+    order_notice(kind="sync.failed", store=store, message=message, payload={"sync_kind": run.kind, "run_id": run.pk})
     run.refresh_from_db()
     return run

@@ -290,3 +290,4 @@ class Claim(models.Model):
 
 # Personal-data access log and other models of the desk modules live beside them.
 from .pii_models import *  # noqa: E402,F401,F403
+from .notify_models import *  # noqa: E402,F401,F403

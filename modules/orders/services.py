@@ -12,6 +12,7 @@ from modules.core.upsert import upsert_by_key
 
 from . import status as machine
 from .models import Claim, Order, OrderEvent, OrderLine
+from .notify import order_notice
 from .status import OrderState
 
 RECEIVER_FIELDS = ("receiver_name", "receiver_phone1", "receiver_phone2", "zip_code", "address1", "address2")
@@ -134,6 +135,12 @@ def orders_collect(*, store, orders: list[ChannelOrder]) -> CollectResult:
         row["channel_line_id"] for row in line_rows if row["flags"] and row["channel_line_id"] in changed
     ]
     result.flagged = len(result.flagged_keys)
+    order_notice(
+        kind="order.new",
+        store=store,
+        count=order_result.created,
+        payload={"order_ids": [order_result.ids[key] for key in order_result.created_keys]},
+    )
     return result
 
 
@@ -169,6 +176,12 @@ def claims_collect(*, store, claims: list[ChannelClaim]) -> CollectResult:
     result.created, result.updated, result.unchanged = upserted.created, upserted.updated, upserted.unchanged
     result.flagged_keys = [row["channel_claim_id"] for row in rows if row["flags"]]
     result.flagged = len(result.flagged_keys)
+    order_notice(
+        kind="claim.new",
+        store=store,
+        count=upserted.created,
+        payload={"claim_ids": [upserted.ids[key] for key in upserted.created_keys]},
+    )
     return result
 
 
