@@ -66,7 +66,7 @@ class Brand(models.Model):
 
 class OriginKind(models.TextChoices):
     DOMESTIC = "domestic", _("Domestic")
-    IMPORTED = "imported", _("Imported")
+    IMPORTED = "imported", pgettext_lazy("origin", "Imported")
     NOT_APPLICABLE = "not_applicable", _("Origin labelling not required")
     SEE_DETAIL = "see_detail", _("Shown in the detail page")
 

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
@@ -49,7 +49,7 @@ class BundleFilterSet(WagtailFilterSet):
     q = django_filters.CharFilter(label=gettext_lazy("Bundle number, order number or phone"), method="filter_q")
     shipping = django_filters.ChoiceFilter(
         label=gettext_lazy("Shipping"),
-        choices=[("open", gettext_lazy("To ship")), ("sent", gettext_lazy("Sent"))],
+        choices=[("open", gettext_lazy("To ship")), ("sent", pgettext_lazy("parcel", "Sent"))],
         method="filter_shipping",
     )
     marketplace = django_filters.ChoiceFilter(
@@ -159,7 +159,7 @@ def _flags_cell(bundle):
     if bundle.manual:
         tags.append(("w-status", _("By hand")))
     if not bundle.summary.to_ship:
-        tags.append(("w-status w-status--label", _("Sent")))
+        tags.append(("w-status w-status--label", pgettext("parcel", "Sent")))
     return format_html_join(" ", '<span class="{}">{}</span>', tags) or "-"
 
 
