@@ -2,14 +2,18 @@
 
 For each marketplace:
 - ``collect_<mp>_20k``: a full sync run (HTTP through the in-process sandbox, mapping, upsert by
-  store + channel id, page commits, progress) against a bare bulk insert of the same normalized
-  rows into a fresh store, measured in the same run. ratio = ours / baseline in seconds, so the
+  store + channel id, and after each page what collection does in Orders: our state from the
+  channel's (status machine, OrderEvents), SKU matching, claim relink, order summaries, bundling;
+  page commits, progress) against a direct bulk insert (``bulk_create``) of the same normalized
+  Order and OrderLine rows into a fresh store, measured in the same run. ``n`` is the number of
+  orders; the notes give orders/s and lines/s of both. ratio = ours / baseline in seconds, so the
   goal "at least a third of the direct rate" is ratio <= 3.
 - ``recollect_<mp>_20k``: the same window collected again (creates nothing) against the first
   collection; goal: at least twice as fast, ratio <= 0.5.
 
 The sandbox generates the orders before timing starts; the adapter's published rate limit is
-lifted (it would measure the token bucket, not our code).
+lifted (it would measure the token bucket, not our code). The sandboxes' demo catalogue exists as
+SKUs (seller codes as the channels send them), so SKU matching by seller code has work to do.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import time
 
 from django.db import connection, transaction
+from django.db.models import Count
 
 from bench.common import log, result
 from integrations.channels.base import RateLimit, Window
@@ -27,7 +32,7 @@ from modules.channels.adapters import IN_PROCESS_TRANSPORTS, adapter_for_store
 from modules.channels.models import Store, SyncState
 from modules.channels.services import store_save
 from modules.channels.sync import sync_run
-from modules.orders.models import Order, OrderLine
+from modules.orders.models import Order, OrderEvent, OrderLine
 from modules.orders.services import _line_row, _order_row
 
 ORDERS = 20_000
@@ -39,6 +44,30 @@ def _store(marketplace: str, name: str) -> Store:
     store = Store(marketplace=marketplace, name=name, seller_id="bench", is_linked=True)
     store_save(store=store, credentials=dict(module.DEMO_CREDENTIALS), verify=False)
     return store
+
+
+def _catalog_skus() -> int:
+    """A SKU for each option seller code of the sandboxes' demo catalogue (the same on every channel)."""
+    from integrations.sandbox.fake import CATALOG_SPEC
+    from modules.catalog.models import SKU, Product
+
+    created = 0
+    for name, code, price, options in CATALOG_SPEC:
+        product, _ = Product.objects.get_or_create(
+            seller_code=code[:10], defaults={"name": name, "maker": "장터", "price": price}
+        )
+        for n, option in enumerate(options):
+            _sku, made = SKU.objects.get_or_create(
+                seller_code=f"{code}-{n + 1:02d}",
+                defaults={
+                    "product": product,
+                    "option_label": option,
+                    "option_values": option.split("/"),
+                    "sort_order": n,
+                },
+            )
+            created += made
+    return created
 
 
 def _fast_adapter(store: Store):
@@ -82,6 +111,18 @@ def _one(marketplace: str) -> list[dict]:
         if run.status not in ("succeeded", "partial"):
             raise RuntimeError(f"{marketplace} run failed: {run.message}")
         lines = OrderLine.objects.filter(store=store).count()
+        orders = Order.objects.filter(store=store).count()
+        # What the pipeline did after each page (so a silently skipped step shows in the notes).
+        events = OrderEvent.objects.filter(order__store=store).count()
+        matched = OrderLine.objects.filter(store=store, sku__isnull=False).count()
+        bundled = OrderLine.objects.filter(store=store, bundle__isnull=False).count()
+        states = dict(
+            Order.objects.filter(store=store)
+            .order_by()
+            .values_list("state")
+            .annotate(n=Count("id"))
+            .values_list("state", "n")
+        )
 
         # The same window again: everything unchanged, nothing written.
         SyncState.objects.filter(store=store, kind="orders").update(cursor_at=None)
@@ -95,25 +136,33 @@ def _one(marketplace: str) -> list[dict]:
         baseline_store = _store(marketplace, f"bench-{marketplace}-direct")
         direct = _baseline_insert(baseline_store, fetched)
         direct_lines = OrderLine.objects.filter(store=baseline_store).count()
+        direct_orders = Order.objects.filter(store=baseline_store).count()
     finally:
         IN_PROCESS_TRANSPORTS.pop(base_url, None)
 
-    ours_rate, direct_rate = lines / ours, direct_lines / direct
+    if (direct_orders, direct_lines) != (orders, lines):
+        raise RuntimeError(f"baseline inserted {direct_orders} orders / {direct_lines} lines, ours {orders} / {lines}")
+    ours_rate, direct_rate = orders / ours, direct_orders / direct
+    state_text = ", ".join(f"{state} {n:,}" for state, n in sorted(states.items(), key=lambda item: -item[1]))
     return [
         result(
             name=f"collect_{marketplace}_20k",
-            n=lines,
+            n=orders,
             ours_s=ours,
             baseline_s=direct,
             notes=(
-                f"{ours_rate:,.0f} lines/s collected ({run.pages} pages, {run.created:,} created) vs "
-                f"{direct_rate:,.0f} lines/s bulk insert of the same rows; "
-                f"rate ratio {ours_rate / direct_rate:.2f} (goal >= 0.33); {connection.vendor}"
+                f"{ours_rate:,.0f} orders/s ({lines / ours:,.0f} lines/s) collected end to end "
+                f"({orders:,} orders, {lines:,} lines, {run.pages} pages, {run.created:,} created) vs "
+                f"{direct_rate:,.0f} orders/s ({direct_lines / direct:,.0f} lines/s) "
+                "direct bulk insert of the same rows; "
+                f"rate ratio {ours_rate / direct_rate:.2f} (goal >= 0.33); after the pages: {events:,} order events, "
+                f"{matched:,} lines matched to a SKU, {bundled:,} lines in bundles, order states: {state_text}; "
+                f"{connection.vendor}"
             ),
         ),
         result(
             name=f"recollect_{marketplace}_20k",
-            n=lines,
+            n=orders,
             ours_s=recollect,
             baseline_s=ours,
             notes=(
@@ -125,6 +174,7 @@ def _one(marketplace: str) -> list[dict]:
 
 
 def run(args) -> list[dict]:
+    _catalog_skus()
     measurements = []
     for marketplace in MARKETPLACES:
         measurements.extend(_one(marketplace))
