@@ -16,7 +16,6 @@ Flow
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -42,7 +41,6 @@ from integrations.channels.base import (
     ListingShipping,
     ListingState,
     Marketplace,
-    NotSupported,
     PriceChange,
     SaleStatusChange,
     ShippingFeeType,
@@ -53,8 +51,6 @@ from modules.catalog import validators as catalog_rules
 
 from .adapters import adapter_for_store
 from .models import Listing, ListingChange, ListingOption, ListingTask, ListingTaskLog, Store
-
-log = logging.getLogger(__name__)
 
 TASK_FUNC = "modules.channels.tasks.listing_task_run"
 CHANGES_FUNC = "modules.channels.tasks.listing_changes_push_store"
@@ -67,14 +63,9 @@ NAME_MAX = 100  # every channel we speak to takes 100 characters for a product n
 AREA_FEE_MAX = 100_000  # Jeju/remote surcharges above this are refused by Naver and Coupang [U: Coupang]
 SHIPPING_FEE_MAX = 100_000
 
-# How each channel prices and stops sales: per option, or per product. 11번가 prices a product and
-# stops its sale as a whole; option surcharges there change only with a full update.
-PRICE_LEVEL = {
-    Marketplace.COUPANG: "option",
-    Marketplace.NAVER: "product+option",
-    Marketplace.ELEVENST: "product",
-}
-STATUS_LEVEL = {
+# Where each channel takes price and sale-status changes: per option, or per product. 11번가 prices a
+# product and stops its sale as a whole; option surcharges there change only with a full update.
+CHANGE_LEVEL = {
     Marketplace.COUPANG: "option",
     Marketplace.NAVER: "product+option",
     Marketplace.ELEVENST: "product",
@@ -284,8 +275,7 @@ def listing_save(*, listing: Listing, option_edits: dict[int, dict] | None = Non
 def _queue_edits(*, listing: Listing, old: Listing, options: list[ListingOption], old_options: dict) -> None:
     """Queue what changed since the channel last heard of it (manual edits, always sent)."""
     marketplace = listing.store.marketplace
-    price_level = PRICE_LEVEL.get(marketplace, "option")
-    status_level = STATUS_LEVEL.get(marketplace, "option")
+    price_level = status_level = CHANGE_LEVEL.get(marketplace, "option")
     price_changed = old.sale_price != listing.sale_price
     if price_changed and "product" in price_level:
         listing_change_enqueue(listing=listing, option=None, field=ListingChange.Field.PRICE, value=listing.sale_price)
@@ -556,6 +546,7 @@ def _apply_result(*, task: ListingTask, listing: Listing, result: ListingResult)
 # ---------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def listing_change_enqueue(*, listing: Listing, option: ListingOption | None, field: str, value: int) -> ListingChange:
     """Queue one change; a pending change of the same option/field takes the new value instead."""
     lookup = Q(listing=listing, field=field, status=ListingChange.Status.PENDING)
@@ -608,16 +599,10 @@ def _ref(listing: Listing) -> dict:
     return {"product_id": number, "origin_product_no": number, "prdNo": number}
 
 
-@dataclass
-class _Batch:
-    capability: Capability
-    changes: list[ListingChange]
-
-
 def _push_changes(*, task: ListingTask, adapter) -> None:
     pending = list(
         ListingChange.objects.filter(store=task.store, status=ListingChange.Status.PENDING)
-        .select_related("listing", "option")
+        .select_related("listing__product", "option")
         .order_by("id")
     )
     task.total = len(pending)
@@ -679,8 +664,18 @@ def _send_batch(*, task: ListingTask, adapter, field: str, batch: list[ListingCh
     _settle(task, sendable, results)
 
 
+CHANNEL_VALUE_FIELD = {
+    ListingChange.Field.PRICE: "channel_price",
+    ListingChange.Field.STOCK: "channel_stock",
+    ListingChange.Field.STATUS: "channel_on_sale",
+}
+
+
 @transaction.atomic
 def _settle(task: ListingTask, changes: list[ListingChange], results, *, message: str = "") -> None:
+    """Store each change's result in bulk: what the channel now holds on the option, failures logged."""
+    options: dict[int, ListingOption] = {}
+    logs = []
     for index, change in enumerate(changes):
         result = results[index] if results is not None else None
         change.attempts += 1
@@ -690,30 +685,30 @@ def _settle(task: ListingTask, changes: list[ListingChange], results, *, message
             change.code, change.message = result.code, result.message[:500]
             task.succeeded += 1
             if change.option_id:
-                option = change.option
-                attr = {
-                    ListingChange.Field.PRICE: "channel_price",
-                    ListingChange.Field.STOCK: "channel_stock",
-                    ListingChange.Field.STATUS: "channel_on_sale",
-                }[change.field]
+                option = options.setdefault(change.option_id, change.option)
                 value = bool(change.value) if change.field == ListingChange.Field.STATUS else change.value
-                ListingOption.objects.filter(pk=option.pk).update(**{attr: value})
+                setattr(option, CHANNEL_VALUE_FIELD[change.field], value)
+            continue
+        retry = result is not None and result.retryable and change.attempts < CHANGES_MAX_ATTEMPTS
+        change.code = result.code if result is not None else "not_sent"
+        change.message = (result.message if result is not None else message)[:500]
+        if retry:
+            change.status = ListingChange.Status.PENDING
         else:
-            retry = result is not None and result.retryable and change.attempts < CHANGES_MAX_ATTEMPTS
-            change.code = result.code if result is not None else "not_sent"
-            change.message = (result.message if result is not None else message)[:500]
-            if retry:
-                change.status = ListingChange.Status.PENDING
-            else:
-                change.status = ListingChange.Status.FAILED
-                task.failed += 1
-            task_log(
-                task,
-                _("%(what)s of %(target)s: %(message)s")
-                % {"what": change.get_field_display(), "target": _describe(change), "message": change.message},
-                ListingTaskLog.Level.ERROR,
-            )
-        change.save(update_fields=["status", "attempts", "code", "message", "task", "updated_at"])
+            change.status = ListingChange.Status.FAILED
+            task.failed += 1
+        text = _("%(what)s of %(target)s: %(message)s") % {
+            "what": change.get_field_display(),
+            "target": _describe(change),
+            "message": change.message,
+        }
+        logs.append(ListingTaskLog(task=task, message=text[:1000], level=ListingTaskLog.Level.ERROR))
+    now = timezone.now()
+    for change in changes:
+        change.updated_at = now
+    ListingChange.objects.bulk_update(changes, ["status", "attempts", "code", "message", "task", "updated_at"])
+    ListingOption.objects.bulk_update(list(options.values()), list(CHANNEL_VALUE_FIELD.values()))
+    ListingTaskLog.objects.bulk_create(logs)
 
 
 def _describe(change: ListingChange) -> str:
@@ -746,11 +741,7 @@ class PullCounts:
 
 def _pull(*, task: ListingTask, adapter) -> None:
     counts = PullCounts()
-    try:
-        pages = adapter.fetch_listings()
-    except NotSupported:
-        raise
-    for number, page in enumerate(pages, start=1):
+    for number, page in enumerate(adapter.fetch_listings(), start=1):
         task.total += len(page.items)
         listing_pull_page(store=task.store, items=page.items, counts=counts)
         task.succeeded = task.total

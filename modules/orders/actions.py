@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from integrations.channels.base import Capability, ChannelError, ItemResult, LineRef, NotSupported
 
 from .models import Order, OrderEvent, OrderLine
-from .services import RECEIVER_FIELDS, event_add, orders_refresh_summary
+from .services import RECEIVER_FIELDS, event_add, event_build, orders_refresh_summary
 from .status import IllegalTransition, OrderState, transition_for
 
 DELAY_REASON_AFTER_DAYS = 3  # an expected ship date further out needs a delay reason (seed 001)
@@ -65,14 +65,15 @@ CHANNEL_STATE_AFTER = {
 }
 
 
-def _move(line: OrderLine, target: str, *, kind: str, user, source: str, payload: dict | None = None) -> None:
+def _move(line: OrderLine, target: str, *, kind: str, user, source: str, payload: dict | None = None) -> OrderEvent:
+    """Move one line in memory; the caller saves the lines and bulk-creates the returned events."""
     old = line.state
     line.state = target
     line.state_changed_at = timezone.now()
     if target in CHANNEL_STATE_AFTER:
         line.status = CHANNEL_STATE_AFTER[target]
         line.content_hash = ""
-    event_add(
+    return event_build(
         order_id=line.order_id,
         line_id=line.pk,
         kind=kind,
@@ -141,6 +142,44 @@ def _record_answer(line: OrderLine, answer: ItemResult) -> None:
     line.pushed_at = timezone.now()
 
 
+def _apply_answers(
+    *,
+    ready: list[OrderLine],
+    answers: dict[int, ItemResult],
+    action: str,
+    target: str,
+    user,
+    source: str,
+    payload: dict,
+    results: list[LineResult],
+    on_success: Callable[[OrderLine], None] | None = None,
+) -> None:
+    """Store the channel's answer on each line; move the accepted ones (an event each), record the
+    refused ones as push_failed; one bulk insert of events."""
+    events = []
+    for line in ready:
+        answer = answers[line.pk]
+        _record_answer(line, answer)
+        if answer.ok:
+            events.append(_move(line, target, kind=action, user=user, source=source, payload=payload))
+            if on_success is not None:
+                on_success(line)
+        else:
+            events.append(
+                event_build(
+                    order_id=line.order_id,
+                    line_id=line.pk,
+                    kind="push_failed",
+                    message=answer.message,
+                    source=source,
+                    user=user,
+                    payload={"action": action, "code": answer.code},
+                )
+            )
+        results.append(LineResult(line.pk, line.order_id, answer.ok, answer.code, answer.message))
+    OrderEvent.objects.bulk_create(events)
+
+
 def _checked(lines: Iterable[OrderLine], action: str, results: list[LineResult], *, gate: bool) -> list[OrderLine]:
     ready = []
     for line in lines:
@@ -184,33 +223,24 @@ def order_acknowledge(
         call=lambda adapter, batch: adapter.acknowledge([line_ref(line) for line in batch]),
         adapter_factory=adapter_factory,
     )
+
+    def remember_date(line: OrderLine) -> None:
+        if expected_ship_date:
+            line.expected_ship_date = expected_ship_date
+        line.delay_reason = delay_reason.strip()[:200]
+
     with transaction.atomic():
-        for line in ready:
-            answer = answers[line.pk]
-            _record_answer(line, answer)
-            if answer.ok:
-                _move(
-                    line,
-                    OrderState.ACKNOWLEDGED,
-                    kind="acknowledge",
-                    user=user,
-                    source=source,
-                    payload={"expected_ship_date": str(expected_ship_date or ""), "delay_reason": delay_reason},
-                )
-                if expected_ship_date:
-                    line.expected_ship_date = expected_ship_date
-                line.delay_reason = delay_reason.strip()[:200]
-            else:
-                event_add(
-                    order_id=line.order_id,
-                    line_id=line.pk,
-                    kind="push_failed",
-                    message=answer.message,
-                    source=source,
-                    user=user,
-                    payload={"action": "acknowledge", "code": answer.code},
-                )
-            results.append(LineResult(line.pk, line.order_id, answer.ok, answer.code, answer.message))
+        _apply_answers(
+            ready=ready,
+            answers=answers,
+            action="acknowledge",
+            target=OrderState.ACKNOWLEDGED,
+            user=user,
+            source=source,
+            payload={"expected_ship_date": str(expected_ship_date or ""), "delay_reason": delay_reason},
+            results=results,
+            on_success=remember_date,
+        )
         OrderLine.objects.bulk_update(
             ready,
             ["state", "state_changed_at", "status", "content_hash", "expected_ship_date", "delay_reason"]
@@ -242,7 +272,6 @@ def order_seller_cancel(
         raise ValidationError({"reason": _("Choose a cancel reason.")})
     results: list[LineResult] = []
     ready = _checked(lines, "seller_cancel", results, gate=False)
-    answers: dict[int, ItemResult] = {}
 
     def call(adapter, batch):
         out = []
@@ -261,29 +290,16 @@ def order_seller_cancel(
         lines=ready, capability=Capability.SELLER_CANCEL, call=call, adapter_factory=adapter_factory
     )
     with transaction.atomic():
-        for line in ready:
-            answer = answers[line.pk]
-            _record_answer(line, answer)
-            if answer.ok:
-                _move(
-                    line,
-                    OrderState.CANCELLED,
-                    kind="seller_cancel",
-                    user=user,
-                    source=source,
-                    payload={"reason": reason, "detail": detail},
-                )
-            else:
-                event_add(
-                    order_id=line.order_id,
-                    line_id=line.pk,
-                    kind="push_failed",
-                    message=answer.message,
-                    source=source,
-                    user=user,
-                    payload={"action": "seller_cancel", "code": answer.code},
-                )
-            results.append(LineResult(line.pk, line.order_id, answer.ok, answer.code, answer.message))
+        _apply_answers(
+            ready=ready,
+            answers=answers,
+            action="seller_cancel",
+            target=OrderState.CANCELLED,
+            user=user,
+            source=source,
+            payload={"reason": reason, "detail": detail},
+            results=results,
+        )
         OrderLine.objects.bulk_update(
             ready, ["state", "state_changed_at", "status", "content_hash", "push_code", "push_message", "pushed_at"]
         )
@@ -360,14 +376,19 @@ def line_match(*, line: OrderLine, sku, user=None, remember: bool = True) -> int
         for item in lines:
             item.sku = sku
             item.match_source = "manual"
-            event_add(
-                order_id=item.order_id,
-                line_id=item.pk,
-                kind="sku_match",
-                new=sku.seller_code,
-                source=OrderEvent.Source.USER,
-                user=user,
-                payload={"remembered": remember},
-            )
+        OrderEvent.objects.bulk_create(
+            [
+                event_build(
+                    order_id=item.order_id,
+                    line_id=item.pk,
+                    kind="sku_match",
+                    new=sku.seller_code,
+                    source=OrderEvent.Source.USER,
+                    user=user,
+                    payload={"remembered": remember},
+                )
+                for item in lines
+            ]
+        )
         OrderLine.objects.bulk_update(lines, ["sku", "match_source"])
     return len(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -215,7 +216,7 @@ def _keep_receiver_edits(*, store, rows: list[dict]) -> None:
                 row["raw"] = {}  # the channel's copy holds the personal data again
 
 
-def event_add(
+def event_build(
     *,
     order_id: int,
     line_id: int | None = None,
@@ -227,7 +228,8 @@ def event_add(
     user=None,
     payload: dict | None = None,
 ) -> OrderEvent:
-    return OrderEvent.objects.create(
+    """An unsaved event (for bulk_create by callers that record many at once)."""
+    return OrderEvent(
         order_id=order_id,
         line_id=line_id,
         kind=kind,
@@ -240,6 +242,13 @@ def event_add(
     )
 
 
+def event_add(**fields) -> OrderEvent:
+    """Record one event now (keyword arguments as ``event_build``)."""
+    event = event_build(**fields)
+    event.save()
+    return event
+
+
 def lines_after_collect(
     *, store, created_keys: set[str], changed_keys: set[str], invoices_before: dict | None = None
 ) -> None:
@@ -250,6 +259,7 @@ def lines_after_collect(
     is flagged for a person and ours stays. Every move is an OrderEvent (source: sync)."""
     now = timezone.now()
     lines = list(OrderLine.objects.filter(store=store, channel_line_id__in=changed_keys).order_by())
+    initial = {line.pk: _after_collect_values(line) for line in lines}
     events: list[OrderEvent] = []
     touched_orders: set[int] = set()
     for line in lines:
@@ -331,9 +341,7 @@ def lines_after_collect(
     if delivered:
         Order.objects.filter(pk__in=delivered, delivered_at__isnull=True).update(delivered_at=now)
     _match_skus(store=store, lines=[line for line in lines if line.sku_id is None])
-    OrderLine.objects.bulk_update(
-        lines, ["state", "state_changed_at", "flags", "needs_attention", "sku", "match_source"], batch_size=500
-    )
+    _write_changed(lines, initial)
     # Coupang and 11번가 order data carries no claim: put back the claim fields of re-collected lines
     # from their Claim rows (and settle claims collected before their order).
     from .claims import claims_relink_lines
@@ -350,6 +358,29 @@ def lines_after_collect(
     from .bundles import bundles_assign
 
     bundles_assign(line_ids=[line.pk for line in lines])
+
+
+AFTER_COLLECT_FIELDS = ("state", "state_changed_at", "flags", "needs_attention", "sku_id", "match_source")
+
+
+def _after_collect_values(line: OrderLine) -> tuple:
+    return tuple(json.dumps(v) if isinstance(v, list) else v for v in (getattr(line, f) for f in AFTER_COLLECT_FIELDS))
+
+
+def _write_changed(lines: list[OrderLine], before: dict[int, tuple]) -> None:
+    """Write what the collection step changed, one UPDATE per distinct set of values: the lines of a
+    page mostly share a state and a handful of SKUs, and a bulk_update's CASE per row was half the
+    cost of collecting."""
+    groups: dict[tuple, list[int]] = {}
+    for line in lines:
+        values = _after_collect_values(line)
+        if values != before[line.pk]:
+            groups.setdefault(values, []).append(line.pk)
+    for values, ids in groups.items():
+        fields = dict(zip(AFTER_COLLECT_FIELDS, values, strict=True))
+        fields["flags"] = json.loads(fields["flags"])
+        for start in range(0, len(ids), 500):
+            OrderLine.objects.filter(pk__in=ids[start : start + 500]).update(**fields)
 
 
 def _queue_auto_acknowledge(line_ids: list[int]) -> None:
