@@ -484,7 +484,7 @@ class ListingDraft:
     as_phone: str = ""
     as_info: str = ""
     notice_category: str = ""  # our 상품정보제공고시 category key (modules.catalog.notice)
-    notice_fields: dict[str, str] = field(default_factory=dict)  # our notice item key (catalog.notice) -> value
+    notice_fields: dict[str, str] = field(default_factory=dict)  # our notice item key (or label) -> value
     certifications: list[dict[str, str]] = field(default_factory=list)  # {"kind","number"}
     channel_product_id: str = ""  # set for an update
     extra: dict[str, Any] = field(default_factory=dict)  # channel-specific settings

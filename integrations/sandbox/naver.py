@@ -46,6 +46,7 @@ import re
 import threading
 import time
 from collections import Counter, OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -1457,9 +1458,23 @@ class NaverSandbox(SandboxApp):
             return self._bad_request("page/size는 숫자입니다.", "page")
         if page < 1 or not 1 <= size <= max_size:
             return self._bad_request(f"page ≥ 1, size 1~{max_size}입니다.", "size")
+        return self._page_of(rows, page, size, list_key, cache_key)
+
+    def _page_of(
+        self,
+        rows: list[Any],
+        page: int,
+        size: int,
+        list_key: str,
+        cache_key: str,
+        render: Callable[[Any], dict[str, Any]] | None = None,
+    ) -> Response:
+        """One page of ``rows`` in Naver's paged envelope (``render`` turns the page's rows into JSON)."""
         total = len(rows)
         pages = max(1, -(-total // size))
         chunk = rows[(page - 1) * size : page * size]
+        if render is not None:
+            chunk = [render(row) for row in chunk]
         served = self.faults.repeat(self._previous_page_rows.get(cache_key, []), chunk) if page > 1 else chunk
         self._previous_page_rows[cache_key] = chunk
         return json_response(
@@ -2112,24 +2127,7 @@ class NaverSandbox(SandboxApp):
             products = [item for item in products if item["statusType"] in statuses]
         if body.get("orderType", "NO") == "NO":
             products.sort(key=lambda item: int(item["originProductNo"]))
-        rows = [self._search_row(item) for item in products]
-        total = len(rows)
-        pages = max(1, -(-total // size))
-        chunk = rows[(page - 1) * size : page * size]
-        served = self.faults.repeat(self._previous_page_rows.get("products", []), chunk) if page > 1 else chunk
-        self._previous_page_rows["products"] = chunk
-        return json_response(
-            200,
-            {
-                "contents": served,
-                "page": page,
-                "size": size,
-                "totalElements": total,
-                "totalPages": pages,
-                "first": page == 1,
-                "last": page >= pages,
-            },
-        )
+        return self._page_of(products, page, size, "contents", "products", render=self._search_row)
 
     # -- product images ----------------------------------------------------------------------------
     @staticmethod

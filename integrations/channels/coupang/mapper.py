@@ -43,6 +43,7 @@ from ..base import (
     TaxType,
     TemplateKind,
 )
+from ..common import SEE_DETAIL, notice_values
 
 KST = timezone(timedelta(hours=9), "KST")
 
@@ -772,7 +773,6 @@ def settlements_from_revenue(row: dict[str, Any]) -> list[SettlementLine]:
 SALE_END_DEFAULT = "2099-01-01T23:59:59"  # the docs' "sell until further notice"
 MAX_ITEMS = 200
 MAX_DETAIL_IMAGES = 9
-SEE_DETAIL = "상세페이지 참조"
 
 # statusName (detail and list) and the list's English status filter → ListingState.
 SELLER_PRODUCT_STATES: dict[str, ListingState] = {
@@ -825,39 +825,6 @@ CERTIFICATION_TYPES: dict[str, str] = {
 }
 COUPANG_CERTIFICATION_TYPES = frozenset({"NOT_REQUIRED", *CERTIFICATION_TYPES.values()}) | {
     "KC_HOUSEHOLD_PACKAGING",
-}
-
-# Our notice item keys → the official labels (a copy of the subset of modules.catalog.notice.ITEM_LABELS
-# used below; integrations do not import modules). Draft notice_fields may be keyed by either.
-NOTICE_LABELS: dict[str, str] = {
-    "item_name_model": "품명 및 모델명",
-    "kind": "종류",
-    "material": "제품 소재",
-    "color": "색상",
-    "size": "치수",
-    "dimensions": "크기",
-    "manufacturer": "제조자(사), 수입품의 경우 수입자를 함께 표기",
-    "country": "제조국",
-    "care": "세탁방법 및 취급시 주의사항",
-    "caution": "취급시 주의사항",
-    "made_on": "제조연월",
-    "released_on": "동일모델의 출시년월",
-    "warranty": "품질보증기준",
-    "as_contact": "A/S 책임자와 전화번호",
-    "consumer_phone": "소비자상담 관련 전화번호",
-    "kc_cert": "법에 의한 인증·허가 등을 받았음을 확인할 수 있는 경우 그에 대한 사항 (KC 인증 등)",
-    "shoe_material": "제품 주소재 (운동화인 경우에는 겉감, 안감을 구분하여 표시)",
-    "shoe_size": "치수 (발길이: mm, 굽높이: cm)",
-    "car_cert": "자동차관리법에 따른 자기인증 또는 검사합격증 번호",
-    "car_models": "적용차종",
-    "capacity": "용량 또는 중량",
-    "cosmetic_spec": "제품 주요 사양",
-    "use_by": "사용기한 또는 개봉 후 사용기간",
-    "usage": "사용방법",
-    "cosmetic_maker": "화장품제조업자, 화장품책임판매업자 및 맞춤형화장품판매업자",
-    "all_ingredients": "화장품법에 따라 기재해야 하는 모든 성분",
-    "functional_review": "기능성 화장품의 경우 화장품법에 따른 식품의약품안전처 심사 필 유무",
-    "use_caution": "사용할 때의 주의사항",
 }
 
 # Our notice category → (Coupang noticeCategoryName, ((noticeCategoryDetailName, our item key), …)).
@@ -984,25 +951,27 @@ def listing_state(status_name: Any) -> tuple[ListingState, list[str]]:
     return state, []
 
 
-def _notice_value(draft: ListingDraft, key: str) -> str:
-    fields = draft.notice_fields
-    value = fields.get(key) or fields.get(NOTICE_LABELS.get(key, "")) or ""
-    if not value:
-        value = {
-            "manufacturer": draft.maker or draft.brand,
-            "country": draft.origin,
-            "as_contact": draft.as_phone,
-            "consumer_phone": draft.as_phone,
-            "item_name_model": " ".join(part for part in (draft.name, draft.model) if part),
-        }.get(key, "")
+def _notice_value(values: dict[str, str], draft: ListingDraft, key: str) -> str:
+    value = values.get(key) or {
+        "manufacturer": draft.maker or draft.brand,
+        "country": draft.origin,
+        "as_contact": draft.as_phone,
+        "consumer_phone": draft.as_phone,
+        "item_name_model": " ".join(part for part in (draft.name, draft.model) if part),
+    }.get(key, "")
     return _str(value).strip() or SEE_DETAIL
 
 
 def notices(draft: ListingDraft) -> list[dict[str, str]]:
     """상품정보제공고시 as Coupang notices (one category for the whole item, see NOTICE_CATEGORIES)."""
     category, details = NOTICE_CATEGORIES.get(draft.notice_category, ETC_NOTICE)
+    values = notice_values(draft.notice_fields)
     return [
-        {"noticeCategoryName": category, "noticeCategoryDetailName": detail, "content": _notice_value(draft, key)}
+        {
+            "noticeCategoryName": category,
+            "noticeCategoryDetailName": detail,
+            "content": _notice_value(values, draft, key),
+        }
         for detail, key in details
     ]
 

@@ -49,6 +49,7 @@ from ..base import (
     TemplateKind,
     Window,
 )
+from ..common import SEE_DETAIL, notice_values
 
 KST = timezone(timedelta(hours=9))
 NS = "http://skt.tmall.business.openapi.spring.service.client.domain/"
@@ -1002,7 +1003,6 @@ CERT_KINDS: dict[str, tuple[str, str]] = {
 # known for fall back to 기타 재화 (891045) — a deliberate, visible approximation: every item of it is
 # filled from our common items (model, maker, origin, A/S phone, KC) or "상세페이지 참조".
 NOTICE_ETC = "891045"
-NOTICE_SEE_DETAIL = "상세페이지 참조"
 NOTICE_VALUE_MAX = 50
 NOTICE_TYPES: dict[str, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] = {
     "etc": (
@@ -1179,12 +1179,6 @@ _NOTICE_FROM_DRAFT = {
     "consumer_phone": lambda d: d.as_phone,
 }
 
-try:  # our item labels, so notice_fields may be keyed by label as well as by key (pure data module)
-    from modules.catalog.notice import ITEM_LABELS as _ITEM_LABELS
-except ImportError:  # pragma: no cover - integrations used without the catalog app
-    _ITEM_LABELS = {}
-_LABEL_TO_KEY = {label: key for key, label in _ITEM_LABELS.items()}
-
 
 def eleven_bytes(text: str) -> int:
     """Length as 11번가 counts it: EUC-KR, so ASCII is one byte and everything else two [S]."""
@@ -1226,12 +1220,7 @@ def origin_elements(origin: str) -> list[str]:
     return [_el("orgnTypCd", ORIGIN_OTHER), _el("orgnNmVal", text)]
 
 
-def _notice_value(draft: ListingDraft, keys: tuple[str, ...]) -> str:
-    given: dict[str, str] = {}
-    for name, value in draft.notice_fields.items():
-        key = _LABEL_TO_KEY.get(name, name)
-        if str(value or "").strip():
-            given.setdefault(key, str(value).strip())
+def _notice_value(given: dict[str, str], draft: ListingDraft, keys: tuple[str, ...]) -> str:
     for key in keys:
         if key in given:
             return given[key]
@@ -1240,14 +1229,16 @@ def _notice_value(draft: ListingDraft, keys: tuple[str, ...]) -> str:
         value = fallback(draft).strip() if fallback else ""
         if value:
             return value
-    return NOTICE_SEE_DETAIL
+    return SEE_DETAIL
 
 
 def notice_element(draft: ListingDraft) -> str:
     """<ProductNotification> for the draft's category; unknown categories use 기타 재화 (see NOTICE_TYPES)."""
     type_code, items = NOTICE_TYPES.get(draft.notice_category, NOTICE_TYPES["etc"])
+    given = notice_values(draft.notice_fields)
     rows = "".join(
-        f"<item>{_el('code', code)}{_el('name', _notice_value(draft, keys), cdata=True)}</item>" for code, keys in items
+        f"<item>{_el('code', code)}{_el('name', _notice_value(given, draft, keys), cdata=True)}</item>"
+        for code, keys in items
     )
     return f"<ProductNotification>{_el('type', type_code)}{rows}</ProductNotification>"
 

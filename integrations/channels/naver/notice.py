@@ -5,10 +5,11 @@ keys and each type's required fields are copied from the official OpenAPI spec
 (commerce-api-naver/commerce-api docs/2.0.0-RC.js, ``ExternalApi*InfoProvidedNoticeVo``) [D].
 
 Our side is modules.catalog.notice: a category code (``wear``, ``general_food`` …) and values keyed by
-item key (``material``, ``as_contact`` …). ``ListingDraft.notice_fields`` is read by those item keys; a
-Naver field name is accepted too (a caller that already speaks Naver). Which of our items feeds which
-Naver field is our reading of the two label sets [U where one of our items feeds several Naver fields,
-e.g. "품명 및 모델명" → itemName + modelName, "정격전압, 소비전력" → ratedVoltage + powerConsumption].
+item key (``material``, ``as_contact`` …). ``ListingDraft.notice_fields`` is read by those item keys (or
+their labels: ``common.notice_values``); a Naver field name is accepted too (a caller that already speaks
+Naver). Which of our items feeds which Naver field is our reading of the two label sets [U where one of our
+items feeds several Naver fields, e.g. "품명 및 모델명" → itemName + modelName, "정격전압, 소비전력" →
+ratedVoltage + powerConsumption].
 
 Rules:
 - A required Naver field we have no value for gets ``상세페이지 참조`` (channels accept it, domain-kr §4);
@@ -29,7 +30,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-SEE_DETAIL = "상세페이지 참조"
+from ..common import SEE_DETAIL, notice_values
+
 FALSE_WORDS = frozenset({"", "해당없음", "해당 없음", "없음", "아니오", "아니요", "n", "no", "false", "x", "0"})
 
 # Our category code (modules.catalog.notice) → Naver notice type. Missing codes fall back to ETC.
@@ -873,7 +875,7 @@ def build_notice(
     """``productInfoProvidedNotice`` for our category and item values (see the module docstring)."""
     naver_type = notice_type(category)
     # Values are read for the fallback type too: where our item keys match ETC's rows they still count.
-    values = {str(key): str(value).strip() for key, value in values.items() if value is not None}
+    values = notice_values(values)
 
     def first(keys: tuple[str, ...]) -> str:
         return next((values[key] for key in keys if values.get(key)), "")
