@@ -51,11 +51,12 @@ from django.utils.translation import gettext_lazy
 
 from modules.spreadsheets.cells import CellError, ValueType, parse_bool, parse_money, parse_text
 from modules.spreadsheets.importers import ImportContext, ImportCounts, Importer, ImportRow
-from modules.spreadsheets.layouts import FieldSpec, register_fields, register_importer, register_kind
+from modules.spreadsheets.layouts import FieldSpec, register_fields, register_importer
 
 from . import notice, validators
 from .history import field_text, sku_text
 from .models import (
+    CATEGORY_SEPARATOR,
     SKU,
     Brand,
     Category,
@@ -170,7 +171,7 @@ def parse_category_path(raw: Any) -> str | None:
     text = parse_text(raw)
     if text is None:
         return None
-    return " > ".join(part.strip() for part in text.split(">") if part.strip()) or None
+    return CATEGORY_SEPARATOR.join(part.strip() for part in text.split(">") if part.strip()) or None
 
 
 def parse_keywords(raw: Any) -> list[str] | None:
@@ -924,12 +925,7 @@ class _Planner:
                 )
             )
         if price is not None and skus:
-            self._check_prices(
-                price,
-                [(row, sku) for row, sku in skus],
-                first=first,
-                rows_with_changes=[row for row, _ in skus],
-            )
+            self._check_prices(price, skus, first=first, rows_with_changes=[row for row, _sku in skus])
         if any(self.problems.has(row) for row in rows):
             group.failed = True
             return
@@ -1259,13 +1255,7 @@ def _see_detail(category: str, current: dict) -> dict:
 
 
 def register() -> None:
-    """Called from CatalogConfig.ready(): the real fields and the importer of the "sku_list" kind."""
-    register_kind(KIND, label=_lazy_label(), area="products", key_fields=("seller_code",))
+    """Called from CatalogConfig.ready(): the real fields and the importer of the "sku_list" kind (declared, with
+    its label, area and key, by the spreadsheets registry)."""
     register_fields(KIND, sku_fields(), replace=True)
     register_importer(KIND, SkuListImporter())
-
-
-def _lazy_label():
-    from django.utils.translation import gettext_lazy
-
-    return gettext_lazy("SKU product list")

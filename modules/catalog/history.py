@@ -55,19 +55,12 @@ def field_label(field: str) -> str:
         return field
 
 
-def _notice_text(category: str, values: dict) -> str:
-    lines = []
-    for key, label in notice.category_items(category):
-        entry = (values or {}).get(key) or {}
-        value = notice.SEE_DETAIL_TEXT if entry.get("see_detail") else (entry.get("value") or "")
-        lines.append(f"{label}: {value}")
-    return "\n".join(lines)
-
-
 def field_text(product: Product, field: str) -> str:
     value = getattr(product, field)
     if field == "notice_values":
-        return _notice_text(product.notice_category, value)
+        return "\n".join(
+            f"{label}: {product.notice_value(key)}" for key, label in notice.category_items(product.notice_category)
+        )
     if field == "keywords":
         return ", ".join(value or [])
     if value is None or value == "":

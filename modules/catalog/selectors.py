@@ -63,12 +63,3 @@ def categories() -> QuerySet:
     return Category.objects.annotate(
         product_count=Count("products", filter=Q(products__deleted_at__isnull=True))
     ).order_by("path")
-
-
-def category_with_descendants(category: Category) -> QuerySet:
-    return Category.objects.filter(path__startswith=category.path)
-
-
-def active_combination_count(product: Product) -> int:
-    """What a listing compares with validators.combination_limit(marketplace) (11번가: fewer than 100)."""
-    return SKU.objects.filter(product=product).exclude(status=SkuStatus.RETIRED).count()

@@ -29,6 +29,7 @@ from .history import (
 )
 from .html import sanitize_html
 from .models import (
+    CATEGORY_SEPARATOR,
     SKU,
     AddonGroup,
     AddonItem,
@@ -102,7 +103,7 @@ def _record(product: Product, user, rows: list[tuple[str, str, str]]) -> list[Pr
     changes = [
         ProductChange(
             product=product,
-            user=user if getattr(user, "pk", None) else None,
+            user=_user(user),
             changed_at=now,
             field=name,
             old_value=old,
@@ -877,7 +878,7 @@ def _refresh_full_names(category: Category) -> None:
         names[parent.path] = parent.full_name
     for node in sorted(nodes, key=lambda n: n.path):
         prefix = names.get(node.path[: -Category.steplen])
-        node.full_name = f"{prefix}{' > '}{node.name}" if prefix else node.name
+        node.full_name = f"{prefix}{CATEGORY_SEPARATOR}{node.name}" if prefix else node.name
         names[node.path] = node.full_name
     Category.objects.bulk_update(nodes, ["full_name"])
 
@@ -890,7 +891,7 @@ def category_create(*, name: str, parent: Category | None = None) -> Category:
             category = Category.add_root(name=name, full_name=name)
         else:
             parent.refresh_from_db()
-            category = parent.add_child(name=name, full_name=f"{parent.full_name} > {name}")
+            category = parent.add_child(name=name, full_name=f"{parent.full_name}{CATEGORY_SEPARATOR}{name}")
     return category
 
 

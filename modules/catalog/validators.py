@@ -313,10 +313,6 @@ def parse_option_values(text: str) -> list[str]:
     return values
 
 
-def validate_option_values_text(text: str) -> None:
-    parse_option_values(text)
-
-
 def combination_count(groups: Iterable[Sequence[str]]) -> int:
     count = 1
     any_group = False

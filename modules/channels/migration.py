@@ -1188,19 +1188,21 @@ def _write_listing(
 ) -> Listing:
     """Create or complete the listing (store, channel product number) and its options."""
     values = _listing_values(product, link_stock=link_stock, file_name=file_name)
+    current: dict[str, ListingOption] = {}
     if existing_id is not None:
         listing = Listing.objects.select_for_update().get(pk=existing_id)
-        if listing.product_id or listing.options.filter(sku__isnull=False).exists():
+        options = list(listing.options.all())
+        if listing.product_id or any(option.sku_id for option in options):
             raise _AlreadyLinked
+        current = {option.channel_option_id: option for option in options if option.channel_option_id}
         for key, value in values.items():
             setattr(listing, key, value)
         listing.product = catalog_product
         listing.save()
-    else:
+    else:  # a new listing has no options to complete
         listing = Listing.objects.create(
             store=store, product=catalog_product, channel_product_id=product.product_id, **values
         )
-    current = {option.channel_option_id: option for option in listing.options.all() if option.channel_option_id}
     to_create, to_update = [], []
     for index, pair in enumerate(pairs):
         option, sku = pair.option, pair.sku

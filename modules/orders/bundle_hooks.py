@@ -8,7 +8,6 @@ page carries the actions (merge, split, partial shipment, visit pickup, delay no
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth.models import Permission
 from django.db.models import Count, Exists, OuterRef
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -19,7 +18,6 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
@@ -28,9 +26,8 @@ from modules.channels.models import MARKETPLACE_LABELS, Store
 
 from . import bundle_views
 from .bundles import bundle_summaries, bundles_open, bundles_queryset, bundles_search, bundles_sent
+from .desk_hooks import ORDERS_SUBMENU_HOOK, _AreaViewSet
 from .models import Bundle, OrderLine
-
-ORDERS_SUBMENU_HOOK = "register_orders_menu_item"
 
 # Bundles change only through the services behind the bundle page (each change an OrderEvent), so
 # the generic add/edit/delete views refuse everyone; the page checks the orders edit right itself.
@@ -163,17 +160,13 @@ def _flags_cell(bundle):
     return format_html_join(" ", '<span class="{}">{}</span>', tags) or "-"
 
 
-class BundleViewSet(ModelViewSet):
+class BundleViewSet(_AreaViewSet):
     model = Bundle
     icon = "tasks"
     menu_label = gettext_lazy("Bundles")
     menu_name = "order_bundles"
     menu_order = 300
     menu_hook = ORDERS_SUBMENU_HOOK
-    copy_view_enabled = False
-    inspect_view_enabled = False
-    form_fields = ["visit_pickup"]  # never shown: the policy refuses the generic forms
-    search_backend_name = None
     index_view_class = BundleIndexView
     filterset_class = BundleFilterSet
     list_per_page = 50
@@ -187,9 +180,6 @@ class BundleViewSet(ModelViewSet):
         Column("ship_by", label=gettext_lazy("Ship by"), accessor=lambda b: b.summary.ship_by or "-"),
         Column("flags", label=gettext_lazy("Status"), accessor=_flags_cell),
     ]
-
-    def get_permissions_to_register(self):
-        return Permission.objects.none()
 
 
 @hooks.register("register_admin_viewset")

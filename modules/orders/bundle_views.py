@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,26 +17,9 @@ from django.views.decorators.http import require_http_methods
 from modules.accounts.areas import user_has_area_right
 
 from . import bundles as svc
+from .desk_views import _require
 from .models import Bundle, Order, OrderLine
 from .status import SHIPPABLE
-
-# Where the order desk shows one order (the desk registers one of these names).
-ORDER_URL_NAMES = ("orders_detail", "orders:inspect", "orders:edit")
-
-
-def _require(request, right: str) -> None:
-    if not user_has_area_right(request.user, "orders", right):
-        raise PermissionDenied
-
-
-def _order_url_name() -> str | None:
-    for name in ORDER_URL_NAMES:
-        try:
-            reverse(name, args=[1])
-        except NoReverseMatch:
-            continue
-        return name
-    return None
 
 
 def _errors(exc: ValidationError) -> str:
@@ -63,9 +46,8 @@ def bundle_page(request, bundle_id: int):
             return redirect("order_bundles:index")
         return redirect("orders_bundle", target.pk)
     data = svc.bundle_page_data(bundle)
-    url_name = _order_url_name()
     for line in data["lines"]:
-        line.order_url = reverse(url_name, args=[line.order_id]) if url_name else ""
+        line.order_url = reverse("orders_detail", args=[line.order_id])
         line.can_ship = line.state in SHIPPABLE
     for event in data["history"]:
         event.label = svc.EVENT_LABELS.get(event.kind) or (

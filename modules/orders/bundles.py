@@ -39,8 +39,9 @@ from django.utils.translation import gettext_lazy
 
 from integrations.channels.base import AuthFailed, ChannelError, ItemResult, NotSupported
 
-from .actions import LineResult, _adapter_for, line_ref
+from .actions import LineResult, _adapter_for, _record_answer, line_ref
 from .models import Bundle, Order, OrderEvent, OrderLine
+from .services import event_build
 from .status import SHIPPABLE, OrderState
 
 UPDATE_BATCH = 100
@@ -246,9 +247,9 @@ def bundles_assign(*, line_ids: Iterable[int] = (), order_ids: Iterable[int] = (
     """Put the given lines (and all lines of ``order_ids``) where automatic grouping says they go.
 
     Called after each collection page (``services.lines_after_collect``) with the lines it created or
-    changed; a receiver edit or a line closed by our own action should call it too (with
-    ``order_ids`` / ``line_ids``), so the lines follow their receiver or leave. A fixed number of queries per call (one read
-    of the lines, one of the candidate bundles, bulk writes), plus one per 100 lines that move."""
+    changed, and by a receiver edit (``order_ids``) and a seller cancel (``line_ids``) in ``actions``,
+    so the lines follow their receiver or leave. A fixed number of queries per call (one read of the
+    lines, one of the candidate bundles, bulk writes), plus one per 100 lines that move."""
     result = AssignResult()
     line_ids, order_ids = set(line_ids), set(order_ids)
     if not line_ids and not order_ids:
@@ -331,14 +332,13 @@ def bundles_assign(*, line_ids: Iterable[int] = (), order_ids: Iterable[int] = (
                 result.assigned += 1
                 kind, message = "bundle", ""
             events.append(
-                OrderEvent(
+                event_build(
                     order_id=row["order_id"],
                     line_id=pk,
                     kind=kind,
                     old=bundle_label(row["bundle_id"]),
                     new=bundle_label(target),
                     message=message,
-                    source=OrderEvent.Source.SYSTEM,
                     payload={"bundle_id": target, "automatic": True},
                 )
             )
@@ -430,15 +430,15 @@ def _move_events(
 ) -> None:
     OrderEvent.objects.bulk_create(
         [
-            OrderEvent(
+            event_build(
                 order_id=line.order_id,
                 line_id=line.pk,
                 kind=kind,
                 old=bundle_label(old.get(line.pk)),
                 new=bundle_label(new),
-                message=message[:500],
+                message=message,
                 source=OrderEvent.Source.USER,
-                user=user if getattr(user, "is_authenticated", False) else None,
+                user=user,
                 payload={"bundle_id": new, **(payload or {})},
             )
             for line in lines
@@ -603,14 +603,14 @@ def bundle_set_visit_pickup(*, bundle: Bundle, visit_pickup: bool, user=None) ->
         order_ids = sorted({line.order_id for line in _lines_of([bundle.pk])})
         OrderEvent.objects.bulk_create(
             [
-                OrderEvent(
+                event_build(
                     order_id=order_id,
                     kind="visit_pickup",
                     old="courier" if visit_pickup else "visit_pickup",
                     new="visit_pickup" if visit_pickup else "courier",
                     message=_("Collected by the buyer (no courier).") if visit_pickup else _("Sent by courier again."),
                     source=OrderEvent.Source.USER,
-                    user=user if getattr(user, "is_authenticated", False) else None,
+                    user=user,
                     payload={"bundle_id": bundle.pk},
                 )
                 for order_id in order_ids
@@ -629,12 +629,12 @@ def bundle_make_automatic(*, bundle: Bundle, user=None) -> AssignResult:
         bundle.save(update_fields=["manual", "visit_pickup", "updated_at"])
         OrderEvent.objects.bulk_create(
             [
-                OrderEvent(
+                event_build(
                     order_id=order_id,
                     kind="bundle_automatic",
                     old=bundle_label(bundle.pk),
                     source=OrderEvent.Source.USER,
-                    user=user if getattr(user, "is_authenticated", False) else None,
+                    user=user,
                     payload={"bundle_id": bundle.pk},
                 )
                 for order_id in sorted({line.order_id for line in lines})
@@ -731,11 +731,10 @@ def order_delay_notice(
             ready.append(line)
     push = _push_delay(ready, new_date=new_date, reason=reason, detail=detail, adapter_factory=adapter_factory)
     reason_text = str(DELAY_REASONS.get(reason, reason))
-    now = timezone.now()
+    message = f"{reason_text}: {detail}" if detail else reason_text
     events = []
     with transaction.atomic():
         for line in ready:
-            actor = user if getattr(user, "is_authenticated", False) else None
             if line.pk in push.unsupported:
                 result = DelayResult(
                     line.pk,
@@ -746,45 +745,38 @@ def order_delay_notice(
                 )
             else:
                 answer = push.answers[line.pk]
+                _record_answer(line, answer)
                 result = DelayResult(
-                    line.pk,
-                    line.order_id,
-                    answer.ok,
-                    answer.code or ("OK" if answer.ok else ""),
-                    answer.message,
-                    pushed=answer.ok,
+                    line.pk, line.order_id, answer.ok, line.push_code, answer.message, pushed=answer.ok
                 )
-                line.push_code = (answer.code or ("OK" if answer.ok else ""))[:60]
-                line.push_message = (answer.message or "")[:500]
-                line.pushed_at = now
                 if not answer.ok:
                     events.append(
-                        OrderEvent(
+                        event_build(
                             order_id=line.order_id,
                             line_id=line.pk,
                             kind="push_failed",
-                            message=answer.message[:500],
+                            message=answer.message,
                             source=source,
-                            user=actor,
+                            user=user,
                             payload={"action": "delay_notice", "code": answer.code},
                         )
                     )
             if result.ok:
                 events.append(
-                    OrderEvent(
+                    event_build(
                         order_id=line.order_id,
                         line_id=line.pk,
                         kind="delay_notice",
-                        old=str(line.expected_ship_date or ""),
-                        new=str(new_date),
-                        message=(f"{reason_text}: {detail}" if detail else reason_text)[:500],
+                        old=line.expected_ship_date or "",
+                        new=new_date,
+                        message=message,
                         source=source,
-                        user=actor,
+                        user=user,
                         payload={"reason": reason, "detail": detail, "pushed": result.pushed, "code": result.code},
                     )
                 )
                 line.expected_ship_date = new_date
-                line.delay_reason = (f"{reason_text}: {detail}" if detail else reason_text)[:200]
+                line.delay_reason = message[:200]
             results.append(result)
         OrderLine.objects.bulk_update(
             ready, ["expected_ship_date", "delay_reason", "push_code", "push_message", "pushed_at"], batch_size=500

@@ -12,7 +12,6 @@ Rights: the orders area's view right to look, its edit right to decide (AreaPerm
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -23,7 +22,6 @@ from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic.models import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
@@ -37,9 +35,8 @@ from . import claim_views
 from .claim_selectors import claims_list
 from .claim_views import ClaimDecisionForm
 from .claims import OPEN_STATES, invoice_needed
+from .desk_hooks import ORDERS_SUBMENU_HOOK, _AreaViewSet
 from .models import CLAIM_STATE_LABELS, Claim
-
-ORDERS_SUBMENU_HOOK = "register_orders_menu_item"
 
 # Read-only for Wagtail's generic views (no add / edit / delete of a channel's claim); decisions go through
 # claim_views, which check the orders area's edit right themselves.
@@ -186,16 +183,12 @@ def _detail_url(claim) -> str:
     return reverse("orders_claim_detail", args=[claim.pk])
 
 
-class _ClaimViewSet(ModelViewSet):
+class _ClaimViewSet(_AreaViewSet):
     model = Claim
     menu_hook = ORDERS_SUBMENU_HOOK
-    copy_view_enabled = False
     add_view_enabled = False
     edit_view_enabled = False
     delete_view_enabled = False
-    inspect_view_enabled = False
-    exclude_form_fields = []
-    search_backend_name = None
     search_fields = ["channel_claim_id", "channel_order_id"]
     filterset_class = ClaimFilterSet
     list_per_page = 50
@@ -214,9 +207,6 @@ class _ClaimViewSet(ModelViewSet):
         Column("decision", label=gettext_lazy("Our decision"), accessor=_decision),
         Column("push_message", label=gettext_lazy("Channel's answer"), accessor=_answer),
     ]
-
-    def get_permissions_to_register(self):
-        return Permission.objects.none()
 
 
 class CancelClaimViewSet(_ClaimViewSet):

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,8 +15,9 @@ from integrations.channels.base import COURIER_NAMES_KO, CourierCode
 from modules.accounts.areas import user_has_area_right
 from modules.core.masking import mask_address, mask_name, mask_phone
 
-from .claim_selectors import claim_events, claim_lines, claims_list
+from .claim_selectors import claim_events, claim_lines
 from .claims import claims_decide, decision_problems, invoice_needed, reject_reason_choices
+from .desk_views import _next_url, _require
 from .models import Claim
 
 ACTIONS = {
@@ -27,11 +27,6 @@ ACTIONS = {
 }
 # The desk's list per claim type (viewset names in claim_hooks).
 LIST_URL = {"cancel": "claims_cancel:index", "return": "claims_return:index", "exchange": "claims_exchange:index"}
-
-
-def _require(request, right: str) -> None:
-    if not user_has_area_right(request.user, "orders", right):
-        raise PermissionDenied
 
 
 class ClaimDecisionForm(forms.Form):
@@ -76,10 +71,7 @@ def _reveal_url(request, order) -> str:
     the right."""
     if order is None or not user_has_area_right(request.user, "orders", "pii"):
         return ""
-    try:
-        return reverse("orders_personal_data", args=[order.pk])
-    except NoReverseMatch:
-        return ""
+    return reverse("orders_personal_data", args=[order.pk])
 
 
 def claim_detail(request, claim_id: int):
@@ -140,9 +132,7 @@ def claims_bulk(request):
     """A decision on the claims ticked in a list: one result per claim, with the channel's answer."""
     _require(request, "edit")
     form = ClaimDecisionForm(request.POST)
-    back = request.POST.get("next") or reverse("claims_cancel:index")
-    if not back.startswith("/"):
-        back = reverse("claims_cancel:index")
+    back = _next_url(request, reverse("claims_cancel:index"))
     ids = [int(value) for value in request.POST.getlist("claim") if value.isdigit()]
     if not ids:
         messages.error(request, _("Tick the claims to handle first."))
@@ -161,7 +151,7 @@ def claims_bulk(request):
         courier=data["courier"],
         tracking_number=data["tracking_number"].strip(),
     )
-    shown = {claim.pk: claim for claim in claims_list().filter(pk__in=[claim.pk for claim in claims])}
+    shown = {claim.pk: claim for claim in claims}
     rows = [{"claim": shown.get(result.claim_id), "result": result} for result in results]
     return render(
         request,

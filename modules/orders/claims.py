@@ -47,9 +47,9 @@ from integrations.channels.base import (
     NotSupported,
 )
 
-from .actions import open_claim_reason
+from .actions import _adapter_for, open_claim_reason
 from .models import Claim, OrderEvent, OrderLine
-from .services import orders_refresh_summary
+from .services import event_build, orders_refresh_summary
 from .status import IllegalTransition, OrderState, transition_for
 from .stock_effects import claim_stock_effect
 
@@ -179,7 +179,6 @@ def _sync_lines(*, store, claim_ids: set[int], source: str, user) -> None:
     if not lines:
         return
     last = _last_claim_events([line.pk for line in lines])
-    acting_user = user if user is not None and getattr(user, "is_authenticated", False) else None
     changed: list[OrderLine] = []
     events: list[OrderEvent] = []
     to_settle: set[int] = set()
@@ -200,15 +199,15 @@ def _sync_lines(*, store, claim_ids: set[int], source: str, user) -> None:
             if previous == label:
                 continue
             events.append(
-                OrderEvent(
+                event_build(
                     order_id=line.order_id,
                     line_id=line.pk,
                     kind="claim",
                     old=previous or "",
                     new=label,
-                    message=(claim.reason or "")[:500],
+                    message=claim.reason or "",
                     source=source,
-                    user=acting_user,
+                    user=user,
                     payload={
                         "claim_id": claim.pk,
                         "channel_claim_id": claim.channel_claim_id,
@@ -263,12 +262,27 @@ def _settle(*, claim: Claim, lines: list[OrderLine], user, source: str) -> None:
         return
     target = SETTLED_STATE[claim.claim_type].value
     now = timezone.now()
-    acting_user = user if user is not None and getattr(user, "is_authenticated", False) else None
     total = sum(line.quantity for line in lines)
     # A claim over part of a line (1 of 3): our machine closes whole lines, so a person decides.
     partial = bool(claim.quantity) and total > 0 and claim.quantity < total
     _states_before(lines, target)
     effect_lines = []
+    events: list[OrderEvent] = []
+
+    def event(line: OrderLine, kind: str, **fields) -> None:
+        events.append(
+            event_build(
+                order_id=line.order_id,
+                line_id=line.pk,
+                kind=kind,
+                old=line.state,
+                new=target,
+                source=source,
+                user=user,
+                **fields,
+            )
+        )
+
     for line in lines:
         if not hasattr(line, "state_before_claim"):
             line.state_before_claim = line.state
@@ -277,14 +291,9 @@ def _settle(*, claim: Claim, lines: list[OrderLine], user, source: str) -> None:
             continue
         if partial:
             if _flag_once(line, f"partial_claim:{claim.pk}"):
-                OrderEvent.objects.create(
-                    order_id=line.order_id,
-                    line_id=line.pk,
-                    kind="claim_conflict",
-                    old=line.state,
-                    new=target,
-                    source=source,
-                    user=acting_user,
+                event(
+                    line,
+                    "claim_conflict",
                     message=f"클레임 수량({claim.quantity})이 주문 수량({total})보다 적어 상태를 바꾸지 않았습니다.",
                     payload={"claim_id": claim.pk, "reason": "partial"},
                 )
@@ -294,33 +303,15 @@ def _settle(*, claim: Claim, lines: list[OrderLine], user, source: str) -> None:
             transition_for(action, line.state)
         except IllegalTransition as exc:
             if _flag_once(line, f"claim_conflict:{claim.pk}"):
-                OrderEvent.objects.create(
-                    order_id=line.order_id,
-                    line_id=line.pk,
-                    kind="claim_conflict",
-                    old=line.state,
-                    new=target,
-                    source=source,
-                    user=acting_user,
-                    message=str(exc)[:500],
-                    payload={"claim_id": claim.pk, "reason": "illegal"},
-                )
+                event(line, "claim_conflict", message=str(exc), payload={"claim_id": claim.pk, "reason": "illegal"})
             continue
         effect_lines.append(line)
-        OrderEvent.objects.create(
-            order_id=line.order_id,
-            line_id=line.pk,
-            kind=action,
-            old=line.state,
-            new=target,
-            source=source,
-            user=acting_user,
-            payload={"claim_id": claim.pk, "channel_claim_id": claim.channel_claim_id},
-        )
+        event(line, action, payload={"claim_id": claim.pk, "channel_claim_id": claim.channel_claim_id})
         line.state = target
         line.state_changed_at = now
+    OrderEvent.objects.bulk_create(events)
     # Lines carry ``state_before_claim``: the stock effect depends on whether goods had left.
-    claim_stock_effect(claim=claim, lines=effect_lines, user=acting_user)
+    claim_stock_effect(claim=claim, lines=effect_lines, user=user)
     OrderLine.objects.bulk_update(lines, ["state", "state_changed_at", "flags", "needs_attention"], batch_size=500)
 
 
@@ -369,7 +360,6 @@ def claims_gate(
     "send_invoice") writes an OrderEvent ``claim_gate`` on each blocked line, for the history.
     Never raises for channel errors: a store whose re-pull failed is listed in ``failed``.
     """
-    from modules.channels.adapters import adapter_for_store
     from modules.channels.models import Store, SyncKind, SyncRun, SyncState
     from modules.channels.sync import sync_run
 
@@ -390,7 +380,7 @@ def claims_gate(
         if when is not None and when >= fresh_since:
             continue
         try:
-            adapter = (adapter_factory or adapter_for_store)(store)
+            adapter = (adapter_factory or _adapter_for)(store)
         except Exception as exc:  # no adapter for this marketplace (Excel-only channels)
             gate.failed[store.pk] = str(exc)[:500]
             continue
@@ -441,17 +431,16 @@ def claims_gate(
         if reason:
             gate.blocked[line.pk] = reason
     if record_as and gate.blocked:
-        acting_user = user if user is not None and getattr(user, "is_authenticated", False) else None
         OrderEvent.objects.bulk_create(
             [
-                OrderEvent(
+                event_build(
                     order_id=line.order_id,
                     line_id=line.pk,
                     kind="claim_gate",
                     new=record_as,
-                    message=gate.blocked[line.pk][:500],
+                    message=gate.blocked[line.pk],
                     source=OrderEvent.Source.SYSTEM,
-                    user=acting_user,
+                    user=user,
                     payload={"action": record_as, "claim_type": line.claim_type, "claim_state": line.claim_state},
                 )
                 for line in lines
@@ -673,7 +662,7 @@ def _decide(
             payload.update(courier=courier, tracking_number=tracking_number)
         OrderEvent.objects.bulk_create(
             [
-                OrderEvent(
+                event_build(
                     order_id=line.order_id,
                     line_id=line.pk,
                     kind="claim_decision" if answer.ok else "push_failed",
@@ -695,12 +684,6 @@ def _decide(
                 _settle(claim=claim, lines=lines, user=acting_user, source=OrderEvent.Source.USER)
                 orders_refresh_summary(order_ids={line.order_id for line in lines})
     return ClaimResult(claim.pk, answer.ok, claim.push_code, claim.push_message)
-
-
-def _adapter_for(store):
-    from modules.channels.adapters import adapter_for_store
-
-    return adapter_for_store(store)
 
 
 def claims_decide(

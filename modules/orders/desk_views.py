@@ -30,6 +30,8 @@ from modules.accounts.net import client_ip
 from modules.core.masking import mask_address, mask_name, mask_phone
 
 from . import selectors
+from .bundles import DELAY_REASONS, order_delay_notice
+from .bundles import EVENT_LABELS as BUNDLE_EVENT_LABELS
 from .forms import (
     AcknowledgeForm,
     DelayNoticeForm,
@@ -40,6 +42,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import CLAIM_STATE_LABELS, CLAIM_TYPE_LABELS, Order, OrderEvent, OrderLine
+from .pii import HIDDEN, NAME_FIELDS, PHONE_FIELDS, pii_masked_values, pii_reveal
 from .status import SHIPPABLE, TRANSITIONS, IllegalTransition, OrderState
 
 # A bulk action calls the channel while the person waits; beyond this many orders, filter first.
@@ -60,12 +63,9 @@ def _next_url(request, default: str) -> str:
 
 # Personal data on the page ---------------------------------------------------------------------------
 
-NAME_FIELDS = {"buyer_name", "receiver_name"}
-PHONE_FIELDS = {"buyer_phone", "receiver_phone1", "receiver_phone2"}
-
 
 def mask_value(name: str, value: str) -> str:
-    """One personal field shown without the right (modules.core.masking rules)."""
+    """One personal field (of a receiver edit in the history) shown without the right."""
     if not value:
         return ""
     if name in NAME_FIELDS:
@@ -76,42 +76,13 @@ def mask_value(name: str, value: str) -> str:
         return mask_address(value)
     if name == "zip_code":
         return value  # a postcode names an area, not a person
-    return "***"  # address detail, delivery message, e-mail
-
-
-def masked_order(order: Order) -> dict[str, str]:
-    """The order's personal data as a person without the right sees it: the personal data module's
-    rule (pii.pii_masked_values), so the page, the list and the prints agree."""
-    try:
-        from .pii import pii_masked_values
-    except ImportError:  # the personal data module not installed: the same rules, field by field
-        names = (
-            "buyer_name",
-            "buyer_phone",
-            "buyer_email",
-            "receiver_name",
-            "receiver_phone1",
-            "receiver_phone2",
-            "zip_code",
-            "address2",
-            "delivery_message",
-        )
-        values = {name: mask_value(name, getattr(order, name)) for name in names}
-        values["address1"] = mask_address(order.address1, order.address2)
-        return values
-    return pii_masked_values(order)
-
-
-def _reveal(*, order: Order, user, reason: str, ip) -> dict[str, str]:
-    """The personal data service of the orders module (pii.pii_reveal logs every call)."""
-    from .pii import pii_reveal
-
-    return pii_reveal(order=order, user=user, reason=reason, ip=ip)
+    return HIDDEN  # address detail, delivery message, e-mail
 
 
 # The order's page ------------------------------------------------------------------------------------
 
 EVENT_LABELS = {
+    **BUNDLE_EVENT_LABELS,  # bundle, split, delay notice …
     "collected": gettext_lazy("Collected"),
     "state": gettext_lazy("State changed at the channel"),
     "sync_conflict": gettext_lazy("Channel state behind ours (not applied)"),
@@ -121,15 +92,6 @@ EVENT_LABELS = {
     "receiver_edit": gettext_lazy("Receiver edited"),
     "sku_match": gettext_lazy("SKU matched"),
 }
-
-
-def _event_labels() -> dict:
-    labels = dict(EVENT_LABELS)
-    try:  # the bundling module labels its own events (bundle, split, delay notice …)
-        from .bundles import EVENT_LABELS as bundle_labels
-    except ImportError:
-        bundle_labels = {}
-    return {**bundle_labels, **labels}
 
 
 def _state_label(value: str) -> str:
@@ -148,7 +110,6 @@ class EventRow:
 
 
 def _event_rows(events: list[OrderEvent], *, revealed: bool) -> list[EventRow]:
-    labels = _event_labels()
     rows = []
     for event in events:
         old, new = event.old, event.new
@@ -164,7 +125,7 @@ def _event_rows(events: list[OrderEvent], *, revealed: bool) -> list[EventRow]:
         elif event.kind in ("collected", "state", "acknowledge", "seller_cancel", "sync_conflict"):
             old, new = _state_label(old), _state_label(new)
         who = event.user.get_username() if event.user_id else event.get_source_display()
-        rows.append(EventRow(event, str(labels.get(event.kind, event.kind)), old, new, who))
+        rows.append(EventRow(event, str(EVENT_LABELS.get(event.kind, event.kind)), old, new, who))
     return rows
 
 
@@ -177,7 +138,7 @@ def _order_context(request, order: Order, *, revealed: dict[str, str] | None = N
         for action_type, label, possible in (
             ("acknowledge", _("Confirm order (발주확인)"), bool(states & TRANSITIONS["acknowledge"].source)),
             ("seller_cancel", _("Cancel sale (판매취소)"), bool(states & TRANSITIONS["seller_cancel"].source)),
-            ("delay_notice", _("Delay notice (발송지연)"), bool(states & SHIPPABLE) and _delay_available()),
+            ("delay_notice", _("Delay notice (발송지연)"), bool(states & SHIPPABLE)),
         ):
             if possible:
                 query = urlencode({"id": order.pk, "next": request.path})
@@ -190,7 +151,7 @@ def _order_context(request, order: Order, *, revealed: dict[str, str] | None = N
         "claims": selectors.order_claims(order),
         "events": _event_rows(selectors.order_events(order), revealed=revealed is not None),
         "sync_runs": selectors.order_sync_runs(order),
-        "personal": revealed if revealed is not None else masked_order(order),
+        "personal": revealed if revealed is not None else pii_masked_values(order),
         "revealed": revealed is not None,
         "reveal_form": reveal_form or RevealForm(),
         "can_edit": can_edit,
@@ -219,8 +180,8 @@ def order_reveal(request, order_id: int):
     form = RevealForm(request.POST)
     if not form.is_valid():
         return render(request, "orders/desk/detail.html", _order_context(request, order, reveal_form=form))
-    values = _reveal(order=order, user=request.user, reason=form.cleaned_data["reason"], ip=client_ip(request))
-    personal = masked_order(order)
+    values = pii_reveal(order=order, user=request.user, reason=form.cleaned_data["reason"], ip=client_ip(request))
+    personal = pii_masked_values(order)
     personal.update(values)
     response = render(request, "orders/desk/detail.html", _order_context(request, order, revealed=personal))
     add_never_cache_headers(response)
@@ -235,10 +196,10 @@ def receiver_edit(request, order_id: int):
     _require(request, "edit")
     order = get_object_or_404(Order.objects.select_related("store"), pk=order_id)
     can_pii = user_has_area_right(request.user, "orders", "pii")
-    masked = masked_order(order)
+    masked = pii_masked_values(order)
     initial = None
     if can_pii and request.method == "GET":
-        initial = _reveal(order=order, user=request.user, reason=_("Editing the receiver"), ip=client_ip(request))
+        initial = pii_reveal(order=order, user=request.user, reason=_("Editing the receiver"), ip=client_ip(request))
     form = ReceiverForm(request.POST or None, initial=initial, keep_blank=not can_pii, masked=masked)
     if request.method == "POST" and form.is_valid():
         values = form.changed_values()
@@ -307,7 +268,6 @@ def line_match_view(request, line_id: int):
             "query": query,
             "skus": selectors.skus_for_match(query),
             "back": back,
-            "form": LineMatchForm(initial={"code": line.seller_code, "remember": True}),
         },
     )
 
@@ -344,14 +304,6 @@ def export_orders(request):
 
 
 # Bulk actions ---------------------------------------------------------------------------------------
-
-
-def _delay_available() -> bool:
-    try:
-        from .bundles import order_delay_notice  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @dataclass
@@ -526,16 +478,12 @@ class DelayNoticeBulkAction(OrderBulkAction):
     )
 
     def get_form_kwargs(self):
-        from .bundles import DELAY_REASONS
-
         return {**super().get_form_kwargs(), "reasons": DELAY_REASONS}
 
     def empty_message(self, order):
         return _("No line of this order can be delayed (state “%(state)s”).") % {"state": order.get_state_display()}
 
     def run(self, form, lines):
-        from .bundles import order_delay_notice
-
         return order_delay_notice(
             lines=lines,
             new_date=form.cleaned_data["new_date"],
@@ -546,7 +494,4 @@ class DelayNoticeBulkAction(OrderBulkAction):
 
 
 def bulk_actions() -> list[type[OrderBulkAction]]:
-    actions: list[type[OrderBulkAction]] = [AcknowledgeBulkAction, SellerCancelBulkAction]
-    if _delay_available():
-        actions.append(DelayNoticeBulkAction)
-    return actions
+    return [AcknowledgeBulkAction, SellerCancelBulkAction, DelayNoticeBulkAction]

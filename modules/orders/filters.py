@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -22,7 +22,7 @@ from integrations.channels.base import COURIER_NAMES_KO, CourierCode
 from modules.channels.models import MARKETPLACE_LABELS, Store
 
 from .models import Order, OrderLine
-from .selectors import open_claim_q, orders_search
+from .selectors import lines_of_order, open_claim_q, orders_search, push_refused_exists, unmatched_exists
 from .status import OrderState
 
 PERIOD_DAYS = (1, 3, 7, 15, 30)
@@ -34,10 +34,6 @@ def day_start(day) -> datetime:
 
 def _stores(request=None):
     return Store.objects.order_by("marketplace", "name")
-
-
-def _lines():
-    return OrderLine.objects.filter(order=OuterRef("pk")).order_by()
 
 
 class OrderFilterSet(WagtailFilterSet):
@@ -119,15 +115,14 @@ class OrderFilterSet(WagtailFilterSet):
         return queryset.filter(open_claim_q(value))
 
     def filter_courier(self, queryset, name, value):
-        return queryset.filter(Exists(_lines().filter(courier=value)))
+        return queryset.filter(Exists(lines_of_order().filter(courier=value)))
 
     def filter_matched(self, queryset, name, value):
-        unmatched = Exists(_lines().filter(sku__isnull=True))
+        unmatched = unmatched_exists()
         return queryset.filter(unmatched) if value == "no" else queryset.exclude(unmatched)
 
     def filter_push_refused(self, queryset, name, value):
-        refused = Exists(_lines().filter(pushed_at__isnull=False).exclude(push_code="OK"))
-        return queryset.filter(refused) if value else queryset
+        return queryset.filter(push_refused_exists()) if value else queryset
 
 
 def orders_filtered(queryset, data, *, request=None):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 
@@ -136,7 +135,3 @@ class LineMatchForm(forms.Form):
         initial=True,
         help_text=_("Later orders of the same option match by themselves, and the lines waiting now are matched too."),
     )
-
-
-def default_ship_date():
-    return timezone.localdate()

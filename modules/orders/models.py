@@ -215,7 +215,12 @@ class OrderEvent(models.Model):
     message = models.CharField(_("message"), max_length=500, blank=True)
     source = models.CharField(_("by"), max_length=10, choices=Source.choices, default=Source.SYSTEM)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     payload = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -270,7 +275,11 @@ class Claim(models.Model):
         choices=[("approve", _("Approved")), ("reject", _("Rejected")), ("complete", _("Completed"))],
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -289,5 +298,5 @@ class Claim(models.Model):
 
 
 # Personal-data access log and other models of the desk modules live beside them.
-from .pii_models import *  # noqa: E402,F401,F403
 from .notify_models import *  # noqa: E402,F401,F403
+from .pii_models import *  # noqa: E402,F401,F403

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
@@ -23,14 +21,14 @@ from wagtail.admin.ui.components import Component
 from modules.accounts.areas import user_has_area_right
 from modules.channels.models import SyncKind
 
+from .claim_views import LIST_URL as CLAIM_LIST_URL
+from .desk_views import _next_url, _require
 from .models import CLAIM_TYPE_LABELS
 from .notify import notices_mark_seen, notices_unseen, orders_dashboard_counts
 from .notify_models import OrderNotice
 from .status import OrderState
 
 NOTICES_SHOWN = 10
-# The claims desk list of each claim type (viewset names in claim_hooks).
-CLAIM_LIST_URL = {"cancel": "claims_cancel:index", "return": "claims_return:index", "exchange": "claims_exchange:index"}
 
 
 def _orders_url(**params) -> str:
@@ -105,14 +103,10 @@ def add_order_notice_panel(request, panels):
 @require_POST
 def notices_seen(request):
     """Mark one notice (``notice``) or every unseen notice (no ``notice``) as seen, back to the dashboard."""
-    if not user_has_area_right(request.user, "orders", "view"):
-        raise PermissionDenied
+    _require(request, "view")
     notice_id = request.POST.get("notice", "")
     notices_mark_seen(user=request.user, notice_ids=[int(notice_id)] if notice_id.isdigit() else None)
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("wagtailadmin_home")
+    return redirect(_next_url(request, reverse("wagtailadmin_home")))
 
 
 @hooks.register("register_admin_urls")

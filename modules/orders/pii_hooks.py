@@ -6,7 +6,6 @@
 """
 
 import django_filters
-from django.contrib.auth.models import Permission
 from django.urls import path
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, gettext_lazy
@@ -14,10 +13,10 @@ from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, StatusTagColumn
 from wagtail.admin.views.generic.models import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from modules.accounts.permissions import AreaPermissionPolicy
+from modules.accounts.wagtail_hooks import _ReadOnlyLogViewSet
 
 from . import pii_views
 from .pii import PERSONAL_FIELDS, personal_field_labels, pii_reveals, retention_runs
@@ -81,19 +80,11 @@ class RetentionRunFilterSet(WagtailFilterSet):
         fields = ["started_at", "dry_run", "status"]
 
 
-class _LogViewSet(ModelViewSet):
-    """Read-only (the area policy refuses add/change/delete); rows open in the inspect view.
-    Access comes from the "Logs" area right, so no model permissions on the group page."""
+class _LogViewSet(_ReadOnlyLogViewSet):
+    """The read-only log lists of the Logs group (the area policy refuses add/change/delete), joining
+    it through its submenu hook."""
 
     menu_hook = LOGS_SUBMENU_HOOK
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    search_backend_name = None
-    list_per_page = 50
-    exclude_form_fields = []
-
-    def get_permissions_to_register(self):
-        return Permission.objects.none()
 
 
 class PersonalDataRevealIndexView(IndexView):

@@ -8,16 +8,14 @@ call it from a button with ``Accept: application/json`` and show the values in p
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from modules.accounts.areas import user_has_area_right
 from modules.accounts.net import client_ip
 
+from .desk_views import _next_url, _require
 from .models import Order
 from .pii import PERSONAL_FIELDS, personal_field_labels, pii_masked_values, pii_reveal
 
@@ -44,16 +42,8 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _back_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return ""
-
-
 def order_personal_data(request, order_id: int):
-    if not user_has_area_right(request.user, "orders", "pii"):
-        raise PermissionDenied
+    _require(request, "pii")
     order = get_object_or_404(Order.objects.select_related("store"), pk=order_id)
     form = RevealForm(request.POST or None)
     revealed = None
@@ -90,7 +80,7 @@ def order_personal_data(request, order_id: int):
             "rows": rows,
             "revealed": revealed is not None,
             "suggestions": REASON_SUGGESTIONS,
-            "back_url": _back_url(request),
+            "back_url": _next_url(request, ""),
         },
     )
     add_never_cache_headers(response)

@@ -23,12 +23,23 @@ CLOSED_LINE_STATES = (OrderState.CANCELLED, OrderState.RETURNED, OrderState.EXCH
 _NOT_DIGIT = re.compile(r"\D")
 
 
-def _lines_of_order():
+def lines_of_order():
+    """The lines of the outer order (for correlated subqueries of an Order queryset)."""
     return OrderLine.objects.filter(order=OuterRef("pk")).order_by()
 
 
+def unmatched_exists() -> Exists:
+    """The order has a line without a SKU (the list's "No SKU" flag and its filter)."""
+    return Exists(lines_of_order().filter(sku__isnull=True))
+
+
+def push_refused_exists() -> Exists:
+    """The channel refused the last action sent for one of the order's lines (flag and filter)."""
+    return Exists(lines_of_order().filter(pushed_at__isnull=False).exclude(push_code="OK"))
+
+
 def _open_line_claims():
-    return _lines_of_order().filter(claim_type__in=CLAIM_TYPES, claim_state__in=OPEN_CLAIM_STATES)
+    return lines_of_order().filter(claim_type__in=CLAIM_TYPES, claim_state__in=OPEN_CLAIM_STATES)
 
 
 def _open_claim_rows():
@@ -48,18 +59,18 @@ def open_claim_q(claim_type: str | None = None) -> Q:
 
 def orders_for_desk() -> QuerySet[Order]:
     """The order list: each order with its store, its items summary and its flags, in one query."""
-    first_line = _lines_of_order().order_by("id")
-    line_count = _lines_of_order().values("order").annotate(n=Count("id")).values("n")
+    first_line = lines_of_order().order_by("id")
+    line_count = lines_of_order().values("order").annotate(n=Count("id")).values("n")
     return Order.objects.select_related("store").annotate(
         line_count=Coalesce(Subquery(line_count, output_field=IntegerField()), Value(0)),
         first_product=Subquery(first_line.values("product_name")[:1]),
         first_option=Subquery(first_line.values("option_name")[:1]),
-        unmatched=Exists(_lines_of_order().filter(sku__isnull=True)),
+        unmatched=unmatched_exists(),
         open_claim=Coalesce(
             Subquery(_open_line_claims().values("claim_type")[:1]),
             Subquery(_open_claim_rows().values("claim_type")[:1]),
         ),
-        push_refused=Exists(_lines_of_order().filter(pushed_at__isnull=False).exclude(push_code="OK")),
+        push_refused=push_refused_exists(),
     )
 
 
@@ -205,7 +216,9 @@ def order_sync_runs(order: Order, *, limit: int = 15):
 
 
 def orders_by_ids(ids) -> list[Order]:
-    return list(orders_for_desk().filter(pk__in=list(ids)).order_by("-ordered_at", "-id"))
+    """The selection of a bulk action: its pages show the order, its store and state, not the list's
+    annotations (six subqueries per order, for up to BULK_LIMIT orders)."""
+    return list(Order.objects.select_related("store").filter(pk__in=list(ids)).order_by("-ordered_at", "-id"))
 
 
 def lines_for_states(*, order_ids, states) -> list[OrderLine]:

@@ -17,6 +17,7 @@ claim and line records nothing.
 from __future__ import annotations
 
 from .models import OrderEvent
+from .services import event_build
 from .status import OrderState
 
 PENDING_KIND = "stock_effect_pending"
@@ -73,12 +74,12 @@ def claim_stock_effect(*, claim, lines, user) -> list[OrderEvent]:
         effect = _effect(claim.claim_type, before)
         sku_label = line.seller_code or line.channel_option_id or "SKU 미매칭"
         events.append(
-            OrderEvent(
+            event_build(
                 order_id=line.order_id,
                 line_id=line.pk,
                 kind=PENDING_KIND,
                 new=effect,
-                message=_MESSAGES[effect].format(qty=quantities[line.pk], sku=sku_label)[:500],
+                message=_MESSAGES[effect].format(qty=quantities[line.pk], sku=sku_label),
                 source=source,
                 user=acting_user,
                 payload={

@@ -200,36 +200,15 @@ def validate_columns(kind: str, columns: list[LayoutColumn], *, for_import: bool
     return errors
 
 
-# The four kinds of PRODUCT.md §2 with placeholder fields: the orders and catalog modules replace
-# them with their real fields (register_fields(..., replace=True)) and importers.
+# The four kinds of PRODUCT.md §2, declared here so that every one of them exists (and in this order) whatever
+# the app order. The modules owning a kind register its real fields and importer from their AppConfig.ready()
+# (orders: order_list, catalog: sku_list, channels: channel_products); invoice_targets has no owner yet, so its
+# fields are the ones below.
 T = ValueType
 
 
 def _register_builtin_kinds() -> None:
     register_kind("order_list", label=gettext_lazy("Order list"), area="orders", key_fields=("order_no", "line_no"))
-    register_fields(
-        "order_list",
-        [
-            FieldSpec("store_name", "판매처", T.TEXT),
-            FieldSpec("order_no", "주문번호", T.TEXT, required=True),
-            FieldSpec("line_no", "주문상세번호", T.TEXT),
-            FieldSpec("ordered_at", "주문일시", T.DATETIME),
-            FieldSpec("status", "주문상태", T.TEXT),
-            FieldSpec("product_name", "상품명", T.TEXT),
-            FieldSpec("option_text", "옵션", T.TEXT),
-            FieldSpec("quantity", "수량", T.INT),
-            FieldSpec("amount", "결제금액", T.MONEY),
-            FieldSpec("buyer_name", "구매자명", T.TEXT, personal=True),
-            FieldSpec("buyer_phone", "구매자연락처", T.TEXT, personal=True),
-            FieldSpec("receiver_name", "수취인명", T.TEXT, personal=True),
-            FieldSpec("receiver_phone", "수취인연락처", T.TEXT, personal=True),
-            FieldSpec("zip_code", "우편번호", T.TEXT, personal=True),
-            FieldSpec("address", "주소", T.TEXT, personal=True),
-            FieldSpec("delivery_message", "배송메시지", T.TEXT, personal=True),
-            FieldSpec("courier", "택배사", T.TEXT),
-            FieldSpec("tracking_no", "송장번호", T.TEXT),
-        ],
-    )
     register_kind(
         "invoice_targets", label=gettext_lazy("Invoice target list"), area="orders", key_fields=("order_no", "line_no")
     )
@@ -251,44 +230,11 @@ def _register_builtin_kinds() -> None:
         ],
     )
     register_kind("sku_list", label=gettext_lazy("SKU product list"), area="products", key_fields=("seller_code",))
-    register_fields(
-        "sku_list",
-        [
-            FieldSpec("seller_code", "판매자상품코드", T.TEXT, required=True),
-            FieldSpec("name", "상품명", T.TEXT, required=True),
-            FieldSpec("option_text", "옵션", T.TEXT),
-            FieldSpec("price", "판매가", T.MONEY),
-            FieldSpec("cost", "원가", T.MONEY),
-            FieldSpec("barcode", "바코드", T.TEXT),
-            FieldSpec("model", "모델명", T.TEXT),
-            FieldSpec("brand", "브랜드", T.TEXT),
-            FieldSpec("maker", "제조사", T.TEXT),
-            FieldSpec("origin", "원산지", T.TEXT),
-            FieldSpec("tax_free", "면세여부", T.BOOL),
-            FieldSpec("stock", "재고", T.INT),
-            FieldSpec("on_sale", "판매여부", T.BOOL),
-        ],
-    )
     register_kind(
         "channel_products",
         label=gettext_lazy("Channel product list"),
         area="products",
         key_fields=("store_name", "channel_product_id"),
-    )
-    register_fields(
-        "channel_products",
-        [
-            FieldSpec("store_name", "판매처", T.TEXT, required=True),
-            FieldSpec("channel_product_id", "채널상품번호", T.TEXT, required=True),
-            FieldSpec("seller_code", "판매자상품코드", T.TEXT),
-            FieldSpec("name", "상품명", T.TEXT),
-            FieldSpec("sale_price", "판매가", T.MONEY),
-            FieldSpec("market_price", "정가", T.MONEY),
-            FieldSpec("status", "판매상태", T.TEXT),
-            FieldSpec("sale_start", "판매시작일", T.DATE),
-            FieldSpec("sale_end", "판매종료일", T.DATE),
-            FieldSpec("shipping_fee", "배송비", T.MONEY),
-        ],
     )
 
 

@@ -10,6 +10,8 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 
+from modules.accounts.models import SecurityLogEntry
+
 from .layouts import LayoutColumn, field_choices, get_kind, kind_choices, split_field_choice, validate_columns
 
 
@@ -166,15 +168,20 @@ class ImportJob(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in {
-            self.Status.QUEUED,
-            self.Status.VALIDATING,
-            self.Status.IMPORT_QUEUED,
-            self.Status.IMPORTING,
-        }
+        return self.status in RUNNING_STATUSES
 
     def column_list(self) -> list[LayoutColumn]:
         return [LayoutColumn(item["field"], item["title"]) for item in self.columns]
+
+
+RUNNING_STATUSES = frozenset(
+    {
+        ImportJob.Status.QUEUED,
+        ImportJob.Status.VALIDATING,
+        ImportJob.Status.IMPORT_QUEUED,
+        ImportJob.Status.IMPORTING,
+    }
+)
 
 
 class ImportRowError(models.Model):
@@ -197,22 +204,11 @@ class ImportRowError(models.Model):
         return f"{self.row} {self.column}: {self.message}"
 
 
-class PersonalDataDownload(models.Model):
-    """개인정보 다운로드 기록: every export of a layout holding personal data, with its reason."""
+class PersonalDataDownload(SecurityLogEntry):
+    """개인정보 다운로드 기록: every export of a layout holding personal data, with its reason.
 
-    wagtail_reference_index_ignore = True
+    Who, when and from where come from the log base of the login and access logs."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_constraint=False,  # logs outlive users
-    )
-    username = models.CharField(_("username"), max_length=150)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=40, choices=kind_choices)
     layout_name = models.CharField(_("layout"), max_length=100, blank=True)
     description = models.CharField(_("what"), max_length=500, blank=True, help_text=_("Filter or selection exported."))
@@ -220,12 +216,10 @@ class PersonalDataDownload(models.Model):
     file_format = models.CharField(_("format"), max_length=10, default="xlsx")
     rows = models.PositiveIntegerField(_("rows"), default=0)
     reason = models.CharField(_("reason"), max_length=500)
-    ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
 
-    class Meta:
+    class Meta(SecurityLogEntry.Meta):
         verbose_name = _("personal data download")
         verbose_name_plural = _("personal data downloads")
-        ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["username", "-created_at"], name="piidownload_user_time")]
 
     def __str__(self) -> str:

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -40,7 +40,7 @@ from modules.accounts.areas import user_has_area_right
 from .cells import parser_for
 from .importers import ImportContext, ImportCounts, ImportRow, RowsRejected
 from .layouts import KindSpec, LayoutColumn, default_columns, get_kind, validate_columns
-from .models import ExcelLayout, ImportJob, ImportRowError, PersonalDataDownload
+from .models import RUNNING_STATUSES, ExcelLayout, ImportJob, ImportRowError, PersonalDataDownload
 from .reader import SpreadsheetError, Table, check_upload, load_bytes, read_table
 from .writer import ExportFile, WriterColumn, export_file
 
@@ -201,13 +201,7 @@ def import_jobs_purge(*, older_than_days: int = 90) -> int:
     """Delete finished uploads (their stored files and row errors) older than ``older_than_days``."""
     cutoff = timezone.now() - timedelta(days=older_than_days)
     deleted = 0
-    running = [
-        ImportJob.Status.QUEUED,
-        ImportJob.Status.VALIDATING,
-        ImportJob.Status.IMPORT_QUEUED,
-        ImportJob.Status.IMPORTING,
-    ]
-    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(status__in=running).iterator():
+    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(status__in=RUNNING_STATUSES).iterator():
         if job.file:
             job.file.delete(save=False)
         job.delete()
@@ -282,20 +276,19 @@ class _Chunk:
         self.error_rows.add(row)
 
 
-def _checked_chunks(job: ImportJob, spec: KindSpec, table: Table, context: ImportContext) -> Iterator[_Chunk]:
+def _checked_chunks(spec: KindSpec, table: Table, context: ImportContext) -> Iterator[_Chunk]:
     """Parse every cell, check required values and duplicate keys, then the importer's own checks."""
     importer = spec.importer
     titles = {column.field: column.title for column in table.columns.values()}
-    key_fields = [key for key in spec.key_fields if key in titles] if all(k in titles for k in spec.key_fields) else []
+    key_fields = list(spec.key_fields) if all(key in titles for key in spec.key_fields) else []
     seen_keys: dict[tuple, int] = {}
     required = {key for key, item in spec.fields.items() if item.required}
     # FieldSpec.parse resolved once per column, not per cell (a 20,000-row file has half a million cells).
     parsers = {key: item.parser or parser_for(item.type) for key, item in spec.fields.items()}
     chunk = _Chunk()
-    group_of = getattr(importer, "group_key", None)  # importers written before the hook have none
     full, last_group = False, None
     for number, raw in table.rows:
-        group = group_of(raw) if group_of is not None else None
+        group = importer.group_key(raw)
         if full and (group is None or group != last_group):
             yield _finish_chunk(chunk, importer, titles, context)
             chunk, full = _Chunk(), False
@@ -410,7 +403,7 @@ def _validate(job: ImportJob, *, table: Table | None = None) -> ImportJob:
         counts, error_rows, stored = ImportCounts(), 0, 0
         ImportRowError.objects.filter(job=job).delete()
         with _gc_paused():
-            for chunk in _collected_per_chunk(_checked_chunks(job, spec, table, context)):
+            for chunk in _collected_per_chunk(_checked_chunks(spec, table, context)):
                 if chunk.valid:
                     counts.add(spec.importer.preview([row.values for row in chunk.valid], context=context))
                 error_rows += len(chunk.error_rows)
@@ -466,7 +459,7 @@ def _apply(job: ImportJob, *, user=None) -> ImportJob:
         table = _open_table(job)
         context = ImportContext(kind=spec, user=user, job=job)
         with transaction.atomic(), _gc_paused():
-            for chunk in _collected_per_chunk(_checked_chunks(job, spec, table, context)):
+            for chunk in _collected_per_chunk(_checked_chunks(spec, table, context)):
                 errors.extend(chunk.errors)
                 error_rows |= chunk.error_rows
                 if chunk.errors and all_or_nothing:
@@ -608,10 +601,3 @@ def spreadsheet_export(
             ip=ip,
         )
     return result
-
-
-def validate_reason(value: str) -> str:
-    value = (value or "").strip()
-    if len(value) < 2:
-        raise ValidationError(_("Enter the reason for the download."))
-    return value

@@ -55,7 +55,7 @@ def import_index(request):
     ]
     if not kinds:
         raise PermissionDenied
-    jobs = [job for job in recent_import_jobs(limit=50) if job.kind in {spec.key for spec in kinds}][:20]
+    jobs = recent_import_jobs(kinds=[spec.key for spec in kinds])
     return render(request, "spreadsheets/import_index.html", {"kinds": kinds, "jobs": jobs})
 
 
@@ -85,7 +85,7 @@ def import_upload(request, kind: str):
             "form": form,
             "columns": [(column, spec.fields[column.field]) for column in columns if column.field in spec.fields],
             "available": spec.importer is not None,
-            "jobs": recent_import_jobs(kind=kind, limit=10),
+            "jobs": recent_import_jobs(kinds=[kind], limit=10),
         },
     )
 

@@ -115,7 +115,11 @@ def test_saving_a_listing_creates_one_option_per_sku(listing, product):
         ({"market_price": 135000}, "market_price", "판매가보다 높아야"),
         ({"shipping_fee_type": "fixed", "shipping_fee": 0}, "shipping_fee", "배송비를 입력하세요"),
         ({"shipping_fee_type": "free", "shipping_fee": 2500}, "shipping_fee", "0이어야"),
-        ({"shipping_fee_type": "conditional", "shipping_fee": 3000, "free_threshold": 0}, "free_threshold", "배송비보다 큰"),
+        (
+            {"shipping_fee_type": "conditional", "shipping_fee": 3000, "free_threshold": 0},
+            "free_threshold",
+            "배송비보다 큰",
+        ),
         ({"shipping_fee_type": "per_quantity", "shipping_fee": 3000, "per_quantity": 0}, "per_quantity", "1 이상"),
         ({"jeju_fee": 150000}, "jeju_fee", "100,000"),
         ({"remote_fee": 3005}, "remote_fee", "10원 단위"),

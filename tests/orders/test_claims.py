@@ -398,18 +398,15 @@ def test_gate_reports_a_store_it_could_not_refresh(sandbox_store):
 
 
 def test_relinking_restores_claims_after_orders_are_collected_again(sandbox_store):
-    """For services.lines_after_collect: Coupang's order data carries no claim, so a re-collected
-    line comes back with empty claim fields; claims_relink_lines puts the claim back (and settles a
-    claim that arrived before its lines)."""
-    from modules.orders.claims import claims_relink_lines
-
+    """Coupang's order data carries no claim, so a re-collected line comes back with empty claim
+    fields; collection (services.lines_after_collect -> claims.claims_relink_lines) puts the claim
+    back, and settles a claim that arrived before its lines."""
     store, _sandbox, claim = claimed(sandbox_store, "coupang", "return")
     keys = list(claim.channel_line_ids)
     OrderLine.objects.filter(store=store, channel_line_id__in=keys).update(
         claim_type="", claim_state="", content_hash=""
     )
     collect_all(store)
-    claims_relink_lines(store=store, line_keys=keys)
     assert {(line.claim_type, line.claim_state) for line in lines_of(claim)} == {("return", "requested")}
     assert events("claim", lines_of(claim)).count() == len(keys)  # nothing new to record
     # A completed claim collected before its order: settled when the lines arrive.
@@ -437,7 +434,6 @@ def test_relinking_restores_claims_after_orders_are_collected_again(sandbox_stor
             )
         ],
     )
-    claims_relink_lines(store=store, line_keys=["NOT-YET-1"])
     line = OrderLine.objects.get(store=store, channel_line_id="NOT-YET-1")
     assert (line.state, line.claim_type, line.claim_state) == (OrderState.CANCELLED, "cancel", "completed")
     assert OrderEvent.objects.filter(line=line, kind="stock_effect_pending").count() == 1

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from modules.orders import actions
+from modules.orders import actions, bundles
 from modules.orders.models import Order, OrderEvent, OrderLine
 from modules.orders.status import OrderState
 from tests.channels.conftest import fast_adapter
@@ -30,10 +30,6 @@ def _url(action, orders, **extra):
 def fast_channels(monkeypatch):
     """The stores' real adapters against the in-process sandboxes, without rate limits or sleeps."""
     monkeypatch.setattr(actions, "_adapter_for", fast_adapter)
-    try:
-        from modules.orders import bundles
-    except ImportError:
-        return
     monkeypatch.setattr(bundles, "_adapter_for", fast_adapter)
 
 
@@ -112,7 +108,6 @@ def test_seller_cancel_shows_the_channels_refusal_per_order(editor_client, colle
 
 
 def test_delay_notice_is_pushed_where_the_channel_takes_it(editor_client, collected):
-    pytest.importorskip("modules.orders.bundles")
     store, _sandbox, orders = collected("naver", 1)
     lines = list(OrderLine.objects.filter(store=store).select_related("order", "store"))
     assert all(r.ok for r in actions.order_acknowledge(lines=lines))

@@ -170,18 +170,36 @@ def test_upload_applies_acknowledge_and_cancel_through_the_channel(
 
 
 def test_an_upload_that_rolls_back_calls_no_channel(monkeypatch, django_capture_on_commit_callbacks):
-    """All-or-nothing with a bad row writes nothing, and the channel is never called."""
+    """All-or-nothing with a bad row writes nothing, and the channel is never called; nor when the
+    upload's transaction rolls back after the importer planned the actions."""
+    from modules.orders.excel import OrderStatusImporter
+    from modules.spreadsheets.services import ImportRefused
+
     calls = []
     monkeypatch.setattr(actions, "_adapter_for", lambda store: calls.append(store) or fast_adapter(store))
     store = make_store()
     good = make_order(store).lines.get()
+    layout = _layout("짧은", ["line_id", "status"])
     rows = [["관리번호", "주문상태"], [good.pk, "발주확인"], [good.pk + 999, "발주확인"]]
-    job = _upload(rows, _layout("짧은", ["line_id", "status"]))
+    job = _upload(rows, layout)
     assert job.error_rows == 1
-    with django_capture_on_commit_callbacks(execute=True):
-        from modules.spreadsheets.services import ImportRefused
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ImportRefused):
+        import_job_confirm(job=job, mode=ImportJob.Mode.ALL)
+    assert calls == []
+    assert OrderLine.objects.get(pk=good.pk).state == OrderState.NEW
 
-        with pytest.raises(ImportRefused):
-            import_job_confirm(job=job, mode=ImportJob.Mode.ALL)
+    # A clean file whose import fails after the importer's apply: rolled back, the channel not called.
+    job = _upload(rows[:2], layout)
+    assert job.status == ImportJob.Status.VALIDATED and job.error_rows == 0
+    real_apply = OrderStatusImporter.apply
+
+    def apply_then_fail(self, values, *, context):
+        real_apply(self, values, context=context)
+        raise RuntimeError("a later step of the same upload failed")
+
+    monkeypatch.setattr(OrderStatusImporter, "apply", apply_then_fail)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_job_confirm(job=job, mode=ImportJob.Mode.ALL)
+    assert job.status == ImportJob.Status.FAILED
     assert calls == []
     assert OrderLine.objects.get(pk=good.pk).state == OrderState.NEW
