@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "modules.accounts",
     "modules.channels",
     "modules.orders",
+    "modules.shipping",
     "modules.cs",
     "modules.settlement",
     "modules.spreadsheets",
