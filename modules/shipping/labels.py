@@ -92,6 +92,9 @@ class LabelBatch:
     pages: int = 0
     new_numbers: int = 0
     reprint: bool = False
+    # Stores whose claims could not be re-pulled before printing (store pk -> why): their lines
+    # were judged on the claims collected before, which the page should say.
+    claims_unchecked: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -545,7 +548,7 @@ def labels_print(
     lines = list(
         OrderLine.objects.filter(bundle_id__in=list(by_bundle))
         .exclude(state__in=CLOSED_STATES)
-        .select_related("order", "store")
+        .select_related("order")
         .only(
             "id",
             "bundle_id",
@@ -556,7 +559,6 @@ def labels_print(
             "claim_state",
             "state",
             "order__channel_order_id",
-            "store__marketplace",
         )
     )
     gate = claims_gate(lines=lines, adapter_factory=adapter_factory, user=user, record_as="print_label")
@@ -583,8 +585,9 @@ def labels_print(
     now = timezone.now()
     batch = render_labels(shipments=[pk for pk in open_ids if pk not in skipped], layout=spec, printed_at=now)
     batch.new_numbers = taken
-    gate_order = {pk: index for index, pk in enumerate(ids)}
-    batch.skipped = sorted([*skipped.items(), *batch.skipped], key=lambda item: gate_order.get(item[0], 0))
+    batch.claims_unchecked = dict(gate.failed)
+    position = {pk: index for index, pk in enumerate(ids)}
+    batch.skipped = sorted([*skipped.items(), *batch.skipped], key=lambda item: position.get(item[0], 0))
     with transaction.atomic():
         if batch.printed:
             Shipment.objects.filter(pk__in=batch.printed).update(

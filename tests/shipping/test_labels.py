@@ -84,9 +84,63 @@ def dark_share(pdf: bytes, tmp_path, page: int = 1) -> float:
         input=pdf,
         check=True,
     )
-    image = PILImage.open(f"{prefix}.png").convert("L")
+    image = PILImage.open(f"{prefix}.png").convert("L").convert("L")
     histogram = image.histogram()
     return sum(histogram[:100]) / sum(histogram)
+
+
+def decode_code128_c(pdf: bytes, tmp_path) -> list[str]:
+    """Read the Code128 (set C) barcodes back from page 1 rendered at 300 dpi: the pixel row with the
+    most black/white changes, its run lengths turned into modules, the symbols looked up in
+    python-barcode's table and the check symbol verified. One string per barcode found on rows."""
+    prefix = tmp_path / "scan"
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-singlefile", "-png", "-", str(prefix)], input=pdf, check=True)
+    image = PILImage.open(f"{prefix}.png").convert("L")
+    width, height = image.size
+    pixels = image.load()
+    found = []
+    for y in range(0, height, 4):
+        row = [pixels[x, y] < 128 for x in range(width)]
+        # Widths of the runs between colour changes, starting with the first dark run.
+        bars, start = [], None
+        for x in range(1, width):
+            if row[x] != row[x - 1]:
+                if start is not None:
+                    bars.append(x - start)
+                elif not row[x]:
+                    continue  # wait for a run that starts dark
+                start = x
+        if len(bars) < 31:
+            continue
+        symbols = (len(bars) - 7) // 6
+        text = _decode_runs(bars, symbols)
+        if text and text not in found:
+            found.append(text)
+    return found
+
+
+def _decode_runs(bars: list[int], symbols: int) -> str:
+    from barcode.charsets.code128 import CODES, START_CODES, STOP
+
+    for offset in range(0, len(bars) - (6 * symbols + 7) + 1):
+        window = bars[offset : offset + 6 * symbols + 7]
+        module = sum(window) / (11 * symbols + 13)
+        modules = "".join(
+            ("1" if index % 2 == 0 else "0") * max(1, round(length / module)) for index, length in enumerate(window)
+        )
+        if len(modules) != 11 * symbols + 13 or not modules.endswith(STOP + "11"):
+            continue
+        values = [
+            CODES.index(modules[i : i + 11]) if modules[i : i + 11] in CODES else None
+            for i in range(0, 11 * symbols, 11)
+        ]
+        if None in values or values[0] != START_CODES["C"]:
+            continue
+        *data, check = values[1:]
+        if (values[0] + sum(i * v for i, v in enumerate(data, 1))) % 103 != check:
+            continue
+        return "".join(f"{value:02d}" for value in data)
+    return ""
 
 
 def _factory(store):
@@ -159,6 +213,8 @@ def test_label_pdf_has_the_address_and_number_embeds_the_font_and_is_not_blank(m
     assert any("LabelKR" in name or "Nanum" in name for name, _emb in fonts), fonts
     assert dark_share(batch.pdf, tmp_path) > 0.03
     assert pdf_page_size_mm(batch.pdf) == (100, 150)
+    # The printed barcodes read back as the tracking number (and as nothing else).
+    assert decode_code128_c(batch.pdf, tmp_path) == [shipment.tracking_number]
 
 
 @needs_poppler
@@ -305,6 +361,19 @@ def test_the_claim_gate_skips_a_parcel_with_an_open_cancel_request(sandbox_store
     assert blocked.print_count == 0
     assert OrderEvent.objects.filter(kind="claim_gate", new="print_label", line__bundle_id=blocked.bundle_id).exists()
     assert PrintLog.objects.get().skipped == [{"shipment_id": blocked_id, "reason": reason}]
+    assert batch.claims_unchecked == {}
+
+
+def test_labels_print_when_the_claims_cannot_be_re_pulled_and_say_so(make_store, make_shipment):
+    store = make_store("naver", "스마트스토어", fresh_claims=False)
+    shipment = make_shipment(store=store)
+
+    def unreachable(_store):
+        raise RuntimeError("channel unreachable")
+
+    batch = labels_print(shipment_ids=[shipment.pk], adapter_factory=unreachable)
+    assert batch.printed == [shipment.pk] and batch.skipped == []
+    assert batch.claims_unchecked == {store.pk: "channel unreachable"}
 
 
 @needs_poppler
