@@ -104,8 +104,7 @@ def _push_batched(
             if not adapter.supports(capability):
                 raise NotSupported(_("This channel does not take this action through its API."))
             size = adapter.batch_sizes.get(capability, 50) or 50
-            for start in range(0, len(store_lines), size):
-                batch = store_lines[start : start + size]
+            for batch in _batches_by_shipment(store_lines, size):
                 try:
                     answers = call(adapter, batch)
                 except NotSupported:
@@ -134,6 +133,28 @@ def _push_batched(
         finally:
             adapter.close()
     return results
+
+
+def _batches_by_shipment(lines: list[OrderLine], size: int) -> list[list[OrderLine]]:
+    """Batches of at most ``size`` lines that never split the lines of one channel shipment (Coupang's
+    box, 11번가's dlvNo) over two calls where they fit in one: channels that ship a whole shipment
+    per call answer "already shipped" to the second half."""
+    groups: dict[str, list[OrderLine]] = {}
+    for line in lines:
+        groups.setdefault(line.shipment_id or f"line:{line.pk}", []).append(line)
+    batches: list[list[OrderLine]] = []
+    current: list[OrderLine] = []
+    for group in groups.values():
+        if current and len(current) + len(group) > size:
+            batches.append(current)
+            current = []
+        while len(group) > size:  # a shipment larger than one call: its own batches
+            batches.append(group[:size])
+            group = group[size:]
+        current.extend(group)
+    if current:
+        batches.append(current)
+    return batches
 
 
 def _record_answer(line: OrderLine, answer: ItemResult) -> None:

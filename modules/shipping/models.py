@@ -20,6 +20,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 
 from integrations.channels.base import COURIER_NAMES_KO, CourierCode
+from modules.orders.models import Bundle
 
 COURIER_CHOICES = [(code.value, COURIER_NAMES_KO[code]) for code in CourierCode]
 
@@ -84,7 +85,10 @@ class CourierContract(ClusterableModel):
     contract_code = models.CharField(_("contract code"), max_length=40, blank=True, help_text=_("고객코드 / 계약코드"))
     fare = models.CharField(_("fare"), max_length=10, choices=Fare.choices, default=Fare.CREDIT)
     number_from = models.CharField(
-        _("number band from"), max_length=20, blank=True, help_text=_("First number body of the band, without check digit.")
+        _("number band from"),
+        max_length=20,
+        blank=True,
+        help_text=_("First number body of the band, without check digit."),
     )
     number_to = models.CharField(_("number band to"), max_length=20, blank=True)
     number_next = models.CharField(_("next number body"), max_length=20, blank=True, editable=False)
@@ -231,6 +235,9 @@ class ShipmentNumber(models.Model):
         ordering = ["-registered_at", "-id"]
         indexes = [models.Index(fields=["tracking_number", "courier", "registered_at"], name="number_reuse")]
 
+    def __str__(self) -> str:
+        return f"{self.courier} {self.tracking_number}"
+
 
 LABEL_FIELDS = [
     ("logo", _("Logo")),
@@ -258,7 +265,12 @@ class LabelLayout(models.Model):
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, default=Size.S100X150)
     fields = models.JSONField(_("fields shown"), default=list, blank=True)
     logo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     item_lines = models.PositiveSmallIntegerField(
         _("item lines"), default=3, help_text=_("Items listed by name; the rest as “…외 N건”.")
@@ -310,3 +322,16 @@ class PrintLog(models.Model):
         verbose_name = _("print log")
         verbose_name_plural = _("print logs")
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else self.kind
+
+
+class ShippingBundle(Bundle):
+    """The shipping desk's view of a bundle (a parcel to pack and send): a proxy, so the desk's list
+    follows the shipping area's rights while the orders desk keeps its own on the same rows."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")

@@ -202,33 +202,13 @@ def validate_columns(kind: str, columns: list[LayoutColumn], *, for_import: bool
 
 # The four kinds of PRODUCT.md §2, declared here so that every one of them exists (and in this order) whatever
 # the app order. The modules owning a kind register its real fields and importer from their AppConfig.ready()
-# (orders: order_list, catalog: sku_list, channels: channel_products); invoice_targets has no owner yet, so its
-# fields are the ones below.
+# (orders: order_list, shipping: invoice_targets, catalog: sku_list, channels: channel_products).
 T = ValueType
 
 
 def _register_builtin_kinds() -> None:
     register_kind("order_list", label=gettext_lazy("Order list"), area="orders", key_fields=("order_no", "line_no"))
-    register_kind(
-        "invoice_targets", label=gettext_lazy("Invoice target list"), area="orders", key_fields=("order_no", "line_no")
-    )
-    register_fields(
-        "invoice_targets",
-        [
-            FieldSpec("order_no", "주문번호", T.TEXT, required=True),
-            FieldSpec("line_no", "주문상세번호", T.TEXT),
-            FieldSpec("product_name", "상품명", T.TEXT),
-            FieldSpec("option_text", "옵션", T.TEXT),
-            FieldSpec("quantity", "수량", T.INT),
-            FieldSpec("receiver_name", "수취인명", T.TEXT, personal=True),
-            FieldSpec("receiver_phone", "수취인연락처", T.TEXT, personal=True),
-            FieldSpec("zip_code", "우편번호", T.TEXT, personal=True),
-            FieldSpec("address", "주소", T.TEXT, personal=True),
-            FieldSpec("delivery_message", "배송메시지", T.TEXT, personal=True),
-            FieldSpec("courier", "택배사", T.TEXT, required=True),
-            FieldSpec("tracking_no", "송장번호", T.TEXT, required=True),
-        ],
-    )
+    register_kind("invoice_targets", label=gettext_lazy("Invoice target list"), area="shipping", key_fields=())
     register_kind("sku_list", label=gettext_lazy("SKU product list"), area="products", key_fields=("seller_code",))
     register_kind(
         "channel_products",

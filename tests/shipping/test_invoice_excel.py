@@ -123,7 +123,7 @@ def _sheet(result) -> list[list]:
 
 @pytest.fixture
 def clerk(make_user):
-    return make_user("송장담당", rights={"orders": {"view", "edit", "pii"}})
+    return make_user("송장담당", rights={"shipping": {"view", "edit", "pii"}})
 
 
 # The kind ---------------------------------------------------------------------------------------------
@@ -137,7 +137,7 @@ def test_the_kind_has_its_real_columns_and_an_importer():
     assert {field.title for field in spec.personal_fields} >= {"수취인", "주소", "수취인연락처"}
     assert not spec.fields["receiver_masked"].personal
     assert isinstance(spec.importer, excel.InvoiceImporter)
-    assert spec.area == "orders" and spec.key_fields == ()
+    assert spec.area == "shipping" and spec.key_fields == ()
 
 
 # Upload -----------------------------------------------------------------------------------------------
@@ -410,7 +410,7 @@ def test_download_queries_do_not_grow_with_the_rows(_contract):
 
 
 def test_round_trip_download_fill_in_numbers_upload(_contract, make_user):
-    viewer = make_user("조회만", rights={"orders": {"view"}})
+    viewer = make_user("조회만", rights={"shipping": {"view"}})
     parcels = [_parcel(lines=1 + n % 2) for n in range(3)]
     layout = _layout(
         "송장 입력용",

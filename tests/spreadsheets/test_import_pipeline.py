@@ -143,8 +143,13 @@ def test_refused_files_are_not_stored(demo_kind, db):
 
 
 def test_kind_without_importer_and_layout_without_required_columns(demo_kind, db):
-    with pytest.raises(ImportRefused):
-        import_job_create(kind="invoice_targets", upload=upload([]))  # no importer until the Shipping issue
+    register_kind("download_only", label="내려받기 전용", area="settings", key_fields=())
+    register_fields("download_only", [FieldSpec("memo", "메모", ValueType.TEXT)])
+    try:
+        with pytest.raises(ImportRefused):
+            import_job_create(kind="download_only", upload=upload([]))  # a kind without an importer
+    finally:
+        unregister_kind("download_only")
     layout = ExcelLayout.objects.create(
         name="메모만",
         kind=DEMO_KIND,

@@ -22,7 +22,7 @@ def test_the_four_kinds_are_registered_with_areas():
     kinds = dict(kind_choices())
     assert {"order_list", "invoice_targets", "sku_list", "channel_products"} <= set(kinds)
     assert get_kind("order_list").area == "orders"
-    assert get_kind("invoice_targets").area == "orders"
+    assert get_kind("invoice_targets").area == "shipping"
     assert get_kind("sku_list").area == "products"
     assert get_kind("channel_products").area == "products"
     assert {f.key for f in get_kind("order_list").personal_fields} >= {"receiver_name", "receiver_phone", "address"}

@@ -85,7 +85,10 @@ class ElevenstAdapter(ChannelAdapter):
     # No bulk endpoints: every action is one request per line/option/product.
     batch_sizes = {
         Capability.ACKNOWLEDGE: 1,
-        Capability.INVOICE_UPLOAD: 1,
+        # One request per bundle (dlvNo) is made inside upload_invoices, so the lines of a bundle must
+        # reach it together: a batch per line would ship the bundle with its first line and be told
+        # -3308 (already shipped) for the others.
+        Capability.INVOICE_UPLOAD: 50,
         Capability.STOCK_PUSH: 1,
         Capability.PRICE_PUSH: 1,
         Capability.SALE_STATUS_PUSH: 1,
