@@ -185,3 +185,51 @@ def demo_catalog_load() -> list[str]:
                 )
         created.append(name)
     return created
+
+
+def demo_shipping_load() -> list[str]:
+    """A main warehouse, a CJ contract with box sizes and a number band, and a default label layout
+    (idempotent by name), so a demo seller can print labels and take numbers at once."""
+    from modules.shipping.models import LABEL_FIELDS, BoxSize, CourierContract, LabelLayout, Warehouse
+
+    created = []
+    contract = CourierContract.objects.filter(name="CJ대한통운 (데모 계약)").first()
+    if contract is None:
+        contract = CourierContract(
+            name="CJ대한통운 (데모 계약)",
+            courier="CJ",
+            contract_code="30012345",
+            fare=CourierContract.Fare.CREDIT,
+            # 11-digit bodies; each label number gets CJ's check digit (mod 7) appended.
+            number_from="63000000000",
+            number_to="63000999999",
+        )
+        contract.full_clean()
+        contract.save()
+        for order, (code, name, price) in enumerate(
+            [("01", "극소", 3000), ("02", "소", 3300), ("03", "중", 3800), ("04", "대1", 4500), ("07", "대2", 5500)]
+        ):
+            BoxSize.objects.create(contract=contract, code=code, name=name, price=price, sort_order=order)
+        created.append(contract.name)
+    if not Warehouse.objects.exists():
+        Warehouse.objects.create(
+            name="장터상회 물류센터",
+            zip_code="10560",
+            address1="경기도 고양시 덕양구 화정로 45",
+            address2="B동 2층",
+            phone1="031-123-4567",
+            is_main=True,
+            default_contract=contract,
+        )
+        created.append("장터상회 물류센터")
+    if not LabelLayout.objects.exists():
+        LabelLayout.objects.create(
+            name="기본 100×150", size="100x150", fields=[key for key, _label in LABEL_FIELDS], is_default=True
+        )
+        LabelLayout.objects.create(
+            name="CJ 표준 123×100",
+            size="123x100",
+            fields=[key for key, _label in LABEL_FIELDS if key not in ("logo", "order_numbers")],
+        )
+        created.append("운송장 양식")
+    return created

@@ -23,9 +23,12 @@ from modules.orders.models import Bundle
 from . import selectors, services
 from .forms import BulkInvoiceForm, InvoiceForm, LabelOptionsForm
 from .models import Shipment, ShipmentState
+from .tasks import PDF_KEEP_SECONDS, pdf_cache_key
 
 MAX_SELECTION = 2000
-PDF_KEEP_SECONDS = 15 * 60
+# Labels up to this many render while the person waits; more go to the worker (about 13 labels/s
+# on two cores, and WeasyPrint holds the whole document in memory).
+LABELS_IN_REQUEST = 100
 
 
 def _require(request, right: str) -> None:
@@ -117,63 +120,100 @@ def _print(request, *, action: str, bundle_ids: list[int], back: str):
 
     shipments = _ordered_shipments(bundle_ids)
     ids = [s.pk for s in shipments]
+    bundle_of = {s.pk: s.bundle_id for s in shipments}
+    token = secrets.token_urlsafe(16)
+    key = pdf_cache_key(request.user.pk, token)
+    unchecked = {}
     if action == "labels":
         form = LabelOptionsForm(request.POST)
         form.is_valid()
-        batch = labels.labels_print(
-            shipment_ids=ids,
-            layout=form.cleaned_data.get("layout"),
-            user=request.user,
-            new_numbers=bool(form.cleaned_data.get("new_numbers")),
-        )
-        pdf, printed, skipped = batch.pdf, batch.printed, batch.skipped
-        name = "labels.pdf"
-    else:
-        pdf = (labels.picking_list if action == "picking" else labels.packing_list)(shipment_ids=ids, user=request.user)
-        printed, skipped = ids, []
-        name = f"{action}.pdf"
-    token = ""
-    if pdf and printed:
-        token = secrets.token_urlsafe(16)
-        cache.set(_pdf_key(request, token), {"pdf": pdf, "name": name}, PDF_KEEP_SECONDS)
-    summaries = {}
-    if skipped:
-        from modules.orders.bundles import bundle_summaries
+        layout = form.cleaned_data.get("layout")
+        new_numbers = bool(form.cleaned_data.get("new_numbers"))
+        if len(ids) > LABELS_IN_REQUEST:
+            # A big run renders on the worker; the PDF link waits for it.
+            from django_q.tasks import async_task
 
-        bundle_of = {s.pk: s.bundle_id for s in shipments}
-        summaries = bundle_summaries([bundle_of.get(sid) for sid, _reason in skipped if bundle_of.get(sid)])
-        skipped = [
-            {
-                "shipment_id": sid,
-                "bundle_id": bundle_of.get(sid),
-                "reason": reason,
-                "summary": summaries.get(bundle_of.get(sid)),
-            }
-            for sid, reason in skipped
-        ]
+            cache.set(key, {"pending": True, "count": len(ids)}, PDF_KEEP_SECONDS)
+            async_task(
+                "modules.shipping.tasks.labels_print_task",
+                request.user.pk,
+                ids,
+                layout.pk if layout else None,
+                new_numbers,
+                token,
+                task_name="shipping-labels",
+            )
+            return redirect("shipping_pdf", token)
+        batch = labels.labels_print(shipment_ids=ids, layout=layout, user=request.user, new_numbers=new_numbers)
+        pdf, printed, skipped, unchecked = batch.pdf, batch.printed, batch.skipped, batch.claims_unchecked
+    else:
+        make = labels.picking_list if action == "picking" else labels.packing_list
+        pdf, printed, skipped = make(shipment_ids=ids, user=request.user), ids, []
+    if pdf and printed:
+        cache.set(key, {"pdf": pdf, "name": f"{action}.pdf"}, PDF_KEEP_SECONDS)
     return render(
         request,
         "shipping/desk/printed.html",
         {
             "kind": action,
             "printed": len(printed),
-            "skipped": skipped,
-            "pdf_url": reverse("shipping_pdf", args=[token]) if token else "",
+            "skipped": _skipped_rows(skipped, bundle_of),
+            "unchecked": _store_names(unchecked),
+            "pdf_url": reverse("shipping_pdf", args=[token]) if pdf and printed else "",
             "back": back,
         },
     )
 
 
-def _pdf_key(request, token: str) -> str:
-    return f"shipping-pdf:{request.user.pk}:{token}"
+def _skipped_rows(skipped, bundle_of: dict[int, int]) -> list[dict]:
+    if not skipped:
+        return []
+    from modules.orders.bundles import bundle_summaries
+
+    summaries = bundle_summaries([bundle_of[sid] for sid, _reason in skipped if bundle_of.get(sid)])
+    return [
+        {
+            "shipment_id": sid,
+            "bundle_id": bundle_of.get(sid),
+            "reason": reason,
+            "summary": summaries.get(bundle_of.get(sid)),
+        }
+        for sid, reason in skipped
+    ]
+
+
+def _store_names(unchecked: dict[int, str]) -> list[str]:
+    if not unchecked:
+        return []
+    from modules.channels.models import Store
+
+    names = dict(Store.objects.filter(pk__in=list(unchecked)).values_list("pk", "name"))
+    return [f"{names.get(pk, pk)}: {why}" for pk, why in unchecked.items()]
 
 
 def pdf_download(request, token: str):
-    """The PDF just printed, for the person who printed it, for 15 minutes."""
+    """The PDF just printed, for the person who printed it, for 15 minutes; a run still on the
+    worker shows a page that reloads until the PDF is there."""
     _require(request, "view")
-    entry = cache.get(_pdf_key(request, token))
+    entry = cache.get(pdf_cache_key(request.user.pk, token))
     if not entry:
         raise Http404(_("This print has expired; print again."))
+    if entry.get("pending") or entry.get("failed") or not entry.get("pdf"):
+        skipped = [tuple(item) for item in entry.get("skipped", [])]
+        bundle_of = dict(Shipment.objects.filter(pk__in=[sid for sid, _r in skipped]).values_list("pk", "bundle_id"))
+        return render(
+            request,
+            "shipping/desk/printed.html",
+            {
+                "kind": "labels",
+                "pending": entry.get("count", 0) if entry.get("pending") else 0,
+                "failed": entry.get("failed", ""),
+                "printed": entry.get("printed", 0),
+                "skipped": _skipped_rows(skipped, bundle_of),
+                "pdf_url": "",
+                "back": reverse("shipping_desk:index"),
+            },
+        )
     response = HttpResponse(entry["pdf"], content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{entry["name"]}"'
     response["Cache-Control"] = "no-store"

@@ -4,7 +4,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from modules.core.demo import demo_catalog_load, demo_data_load, demo_data_loaded, demo_stores_load
+from modules.core.demo import (
+    demo_catalog_load,
+    demo_data_load,
+    demo_data_loaded,
+    demo_shipping_load,
+    demo_stores_load,
+)
 
 
 class Command(BaseCommand):
@@ -15,6 +21,8 @@ class Command(BaseCommand):
             self.stdout.write(f"데모 판매채널을 만들었습니다 (sandbox store): {name}")
         for name in demo_catalog_load():
             self.stdout.write(f"데모 상품을 만들었습니다 (demo product): {name}")
+        for name in demo_shipping_load():
+            self.stdout.write(f"데모 배송 설정을 만들었습니다 (demo shipping): {name}")
         if demo_data_loaded():
             self.stdout.write("데모 데이터가 이미 있습니다 (demo data already loaded).")
             return
