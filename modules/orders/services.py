@@ -108,15 +108,23 @@ def orders_collect(*, store, orders: list[ChannelOrder]) -> CollectResult:
         order_result = upsert_by_key(Order, scope={"store_id": store.pk}, key_field="channel_order_id", rows=order_rows)
         line_rows = [_line_row(line, order_result.ids[order.order_id]) for order in orders for line in order.lines]
         # The invoice as we knew it, to record a change made at the channel (one query per page).
-        invoices_before = {
-            key: (courier, number)
-            for key, courier, number in OrderLine.objects.filter(
-                store=store, channel_line_id__in=[row["channel_line_id"] for row in line_rows]
-            )
+        known = (
+            OrderLine.objects.filter(store=store, channel_line_id__in=[row["channel_line_id"] for row in line_rows])
             .exclude(tracking_number="")
             .order_by()
-            .values_list("channel_line_id", "courier", "tracking_number")
-        }
+            .values_list("channel_line_id", "courier", "tracking_number", "state")
+        )
+        invoices_before = {}
+        unsent = {}
+        for key, courier, number, state in known:
+            invoices_before[key] = (courier, number)
+            if state == OrderState.INVOICE_REGISTERED:
+                unsent[key] = (courier, number)
+        # An invoice registered here but not sent yet is ours alone: the channel reports none, and
+        # that must not wipe it (only a channel that reports another number corrects ours).
+        for row in line_rows:
+            if row["channel_line_id"] in unsent and not row.get("tracking_number"):
+                row["courier"], row["tracking_number"] = unsent[row["channel_line_id"]]
         line_result = upsert_by_key(
             OrderLine, scope={"store_id": store.pk}, key_field="channel_line_id", rows=line_rows
         )

@@ -36,10 +36,14 @@ class InvoiceForm(forms.Form):
 class BulkInvoiceForm(forms.Form):
     """송장 일괄 등록: one courier for the ticked shipments, numbers pasted one per line in list order."""
 
+    # One form carries every button of the desk (send, print …): the browser must not refuse those
+    # for an empty number box; the register action checks the fields on the server.
+    use_required_attribute = False
+
     courier = forms.ChoiceField(label=_("Courier"), choices=COURIER_CHOICES)
     numbers = forms.CharField(
         label=_("Tracking numbers"),
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "123456789012\n123456789023"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "123456789012"}),
         help_text=_("One per line, in the order of the ticked shipments."),
     )
 
@@ -50,7 +54,10 @@ class BulkInvoiceForm(forms.Form):
 
 class LabelOptionsForm(forms.Form):
     layout = forms.ModelChoiceField(
-        label=_("Label layout"), queryset=LabelLayout.objects.order_by("-is_default", "name"), required=False
+        label=_("Label layout"),
+        queryset=LabelLayout.objects.order_by("-is_default", "name"),
+        required=False,
+        empty_label=None,  # the default layout comes first; with none defined the built-in one prints
     )
     new_numbers = forms.BooleanField(
         label=_("New tracking numbers"),

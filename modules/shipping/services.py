@@ -459,7 +459,11 @@ def invoices_send(
     results: dict[int, ShipmentResult] = {}
     for shipment in shipments:
         result = results[shipment.pk] = ShipmentResult(shipment.pk, shipment.bundle_id, False)
-        registered = [line for line in lines_of.get(shipment.pk, []) if line.state == OrderState.INVOICE_REGISTERED]
+        registered = [
+            line
+            for line in lines_of.get(shipment.pk, [])
+            if line.state == OrderState.INVOICE_REGISTERED and line.tracking_number and line.courier
+        ]
         if not registered:
             sent = any(line.state in SENT_LINE_STATES for line in lines_of.get(shipment.pk, []))
             result.ok = sent

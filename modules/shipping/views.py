@@ -313,3 +313,25 @@ def couriers_page(request):
     for courier in registry.COURIERS.values():
         rows.append({"courier": courier, "codes": registry.marketplace_codes(courier.code)})
     return render(request, "shipping/couriers.html", {"rows": rows})
+
+
+def export_invoice_targets(request):
+    """송장 대상 목록 in Excel: the shipments of the desk's tab (default: waiting for an invoice),
+    to fill in 송장번호 and upload back."""
+    from modules.spreadsheets.models import ExcelLayout
+    from modules.spreadsheets.views import export_response
+
+    from .excel import invoice_target_rows
+
+    _require(request, "view")
+    tab = request.GET.get("tab") or "waiting"
+    bundles = selectors.shipment_desk(tab).order_by("id")
+    layout_id = request.GET.get("layout") or ""
+    layout = ExcelLayout.objects.filter(pk=layout_id, kind="invoice_targets").first() if layout_id.isdigit() else None
+    return export_response(
+        request,
+        kind="invoice_targets",
+        objects=invoice_target_rows(bundles=bundles),
+        description=_("Invoice target list") + f" ({tab})",
+        layout=layout,
+    )

@@ -22,6 +22,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -43,7 +44,7 @@ from .models import (
     ShippingBundle,
     Warehouse,
 )
-from .services import courier_name
+from .services import courier_name, main_warehouse
 
 SHIPPING_SUBMENU_HOOK = "register_shipping_menu_item"
 LOGS_SUBMENU_HOOK = "register_logs_menu_item"
@@ -62,6 +63,7 @@ def register_shipping_urls():
         path("shipping/bundle/<int:bundle_id>/", views.shipment_page, name="shipping_shipment"),
         path("shipping/pdf/<str:token>/", views.pdf_download, name="shipping_pdf"),
         path("shipping/couriers/", views.couriers_page, name="shipping_couriers"),
+        path("shipping/invoice-targets.xlsx", views.export_invoice_targets, name="shipping_invoice_targets"),
     ]
 
 
@@ -130,10 +132,25 @@ class ShipmentIndexView(IndexView):
     def can_edit(self) -> bool:
         return user_has_area_right(self.request.user, "shipping", "edit")
 
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        tab = self.request.GET.get("tab") or "waiting"
+        buttons.append(
+            HeaderButton(
+                _("Download invoice targets (Excel)"),
+                url=reverse("shipping_invoice_targets") + f"?tab={tab}",
+                icon_name="download",
+            )
+        )
+        return buttons
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = self.can_edit
-        context["bulk_form"] = BulkInvoiceForm()
+        warehouse = main_warehouse()
+        contract = warehouse.default_contract if warehouse else None
+        context["bulk_form"] = BulkInvoiceForm(initial={"courier": contract.courier if contract else ""})
         context["label_form"] = LabelOptionsForm()
         context["next_url"] = self.request.get_full_path()
         context["tab"] = self.request.GET.get("tab", "")

@@ -141,7 +141,9 @@ def test_a_big_print_run_goes_to_the_worker(clerk, make_shipments, monkeypatch, 
 def test_picking_and_packing_lists_from_the_list(clerk, make_shipments):
     shipments = make_shipments(2, n_lines=2)
     for action in ("picking", "packing"):
-        response = clerk.post(reverse("shipping_action"), {"action": action, "bundle": [s.bundle_id for s in shipments]})
+        response = clerk.post(
+            reverse("shipping_action"), {"action": action, "bundle": [s.bundle_id for s in shipments]}
+        )
         assert response.status_code == 200 and "data-shipping-pdf" in response.content.decode()
 
 

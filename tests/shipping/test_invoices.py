@@ -271,3 +271,16 @@ def test_the_claim_gate_holds_back_a_parcel_with_a_cancel_request(sandbox_store,
     held = OrderLine.objects.filter(bundle_id=blocked[0].bundle_id)
     assert set(held.values_list("state", flat=True)) == {OrderState.INVOICE_REGISTERED}
     assert OrderEvent.objects.filter(kind="claim_gate", line__in=held).exists()
+
+
+@pytest.mark.parametrize("marketplace", MARKETPLACES)
+def test_a_registered_invoice_survives_recollection_before_it_is_sent(sandbox_store, marketplace, _warehouse):
+    store, sandbox = sandbox_store(marketplace)
+    (shipment,) = _ready_shipments(store, sandbox, 1)
+    services.invoice_register(shipment=shipment, courier="CJ", tracking_number=cj(61))
+    collect_all(store)  # the channel knows no invoice yet
+    line = OrderLine.objects.filter(store=store).first()
+    assert (line.courier, line.tracking_number, line.state) == ("CJ", cj(61), OrderState.INVOICE_REGISTERED)
+    assert not OrderEvent.objects.filter(kind="invoice_changed").exists()
+    (sent,) = services.invoices_send(shipments=[Shipment.objects.get(pk=shipment.pk)], adapter_factory=_factory(store))
+    assert sent.ok, sent.message
