@@ -8,6 +8,7 @@ desk can show "12 confirmed, 1 refused: <the channel's message>".
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from integrations.channels.base import Capability, ChannelError, ItemResult, Lin
 from .models import Order, OrderEvent, OrderLine
 from .services import RECEIVER_FIELDS, event_add, event_build, orders_refresh_summary
 from .status import IllegalTransition, OrderState, transition_for
+
+logger = logging.getLogger(__name__)
 
 DELAY_REASON_AFTER_DAYS = 3  # an expected ship date further out needs a delay reason (seed 001)
 
@@ -112,6 +115,13 @@ def _push_batched(
                 except ChannelError as exc:
                     answers = [
                         ItemResult(key=line.channel_line_id, ok=False, code=exc.code or "", message=str(exc))
+                        for line in batch
+                    ]
+                except Exception as exc:  # a bug or an unforeseen answer: the batches already pushed
+                    # must still be recorded by the caller, so this batch fails alone, on record.
+                    logger.exception("channel call failed for store %s", store.pk)
+                    answers = [
+                        ItemResult(key=line.channel_line_id, ok=False, code="error", message=str(exc)[:300])
                         for line in batch
                     ]
                 by_key = {answer.key: answer for answer in answers}
