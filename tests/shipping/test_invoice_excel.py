@@ -227,8 +227,8 @@ def test_rows_with_errors_name_the_row_the_column_and_the_rule(_contract):
     assert "숫자로만" in message[4]
     assert column[5] == "택배사" and "번개택배" in message[5]
     assert column[6] == "주문번호" and "NO-SUCH-ORDER" in message[6]
-    assert "6 months" in message[7] and used in message[7]
-    assert "row 8" in message[9] and twice in message[9]
+    assert "6개월" in message[7] and used in message[7]
+    assert "8행" in message[9] and twice in message[9]
     assert column[10] == "주문번호" and "발주확인" in message[10]
     assert column[11] == "박스" and "02 소" in message[11]
     assert column[12] == "주문번호"
@@ -362,7 +362,7 @@ def test_a_row_without_a_number_is_left_alone_and_sent_invoices_are_refused(_con
     rows[2][1] = cj()
     job = _upload(rows[:3], layout)
     errors = _errors(job)
-    assert list(errors) == [3] and "already sent" in errors[3][0][1]
+    assert list(errors) == [3] and "이미 전송" in errors[3][0][1]
 
 
 # Download ---------------------------------------------------------------------------------------------
