@@ -62,6 +62,22 @@ class CompanySettings(BaseGenericSetting):
         help_text=_("Stores can still choose manual confirmation in their own sync settings."),
     )
     order_stock_link = models.BooleanField(_("reserve stock for collected orders"), default=True)
+    stock_outbound_point = models.CharField(
+        _("take stock out when"),
+        max_length=20,
+        choices=[
+            ("invoice_registered", _("the invoice is registered (ready to ship)")),
+            ("label_printed", _("the courier label is printed")),
+            ("invoice_sent", _("the invoice is sent to the channel")),
+        ],
+        default="invoice_registered",
+        help_text=_("The point where a shipment's goods leave the warehouse's stock (출고 반영 시점)."),
+    )
+    allow_negative_stock = models.BooleanField(
+        _("allow negative stock"),
+        default=False,
+        help_text=_("Off: an adjustment or sale that would take a warehouse below zero is refused."),
+    )
     bundle_scope = models.CharField(
         _("bundle orders of one receiver from"),
         max_length=12,
@@ -125,6 +141,8 @@ class CompanySettings(BaseGenericSetting):
                             FieldPanel("use_seller_internal_codes"),
                             FieldPanel("use_purchase_source_link"),
                             FieldPanel("stock_management_enabled"),
+                            FieldPanel("stock_outbound_point"),
+                            FieldPanel("allow_negative_stock"),
                             FieldPanel("automation_enabled"),
                         ],
                         heading=_("Products"),

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "modules.settlement",
     "modules.spreadsheets",
     "modules.catalog",
+    "modules.inventory",
     "snippets",
     "wagtail.contrib.settings",
     "wagtail.embeds",
