@@ -16,6 +16,7 @@ Flow
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -570,6 +571,56 @@ def listing_change_enqueue(*, listing: Listing, option: ListingOption | None, fi
         )
     transaction.on_commit(lambda: changes_schedule(store_id=listing.store_id))
     return change
+
+
+@transaction.atomic
+def listing_changes_enqueue(*, items: Sequence[tuple[ListingOption, str, int]]) -> int:
+    """Queue many option changes at once (the stock allocation's pushes): a pending change of the
+    same option and field takes the new value, others are created; one schedule per store.
+    Each option must come with its listing loaded. Returns how many changes are waiting for them."""
+    if not items:
+        return 0
+    latest: dict[tuple[int, str], tuple[ListingOption, int]] = {}
+    for option, field, value in items:
+        latest[(option.pk, field)] = (option, value)
+    pending = {
+        (change.option_id, change.field): change
+        for change in ListingChange.objects.select_for_update()
+        .filter(option_id__in={key[0] for key in latest}, status=ListingChange.Status.PENDING)
+        .order_by()
+    }
+    updated, created, stores = [], [], set()
+    for (option_id, field), (option, value) in latest.items():
+        stores.add(option.listing.store_id)
+        change = pending.get((option_id, field))
+        if change is not None:
+            if change.value != value:
+                change.value = value
+                updated.append(change)
+            continue
+        old = {
+            ListingChange.Field.PRICE: option.channel_price,
+            ListingChange.Field.STOCK: option.channel_stock,
+            ListingChange.Field.STATUS: None if option.channel_on_sale is None else int(option.channel_on_sale),
+        }[field]
+        created.append(
+            ListingChange(
+                listing_id=option.listing_id,
+                option=option,
+                store_id=option.listing.store_id,
+                field=field,
+                value=value,
+                old_value=old,
+            )
+        )
+    now = timezone.now()
+    for change in updated:
+        change.updated_at = now
+    ListingChange.objects.bulk_update(updated, ["value", "updated_at"], batch_size=200)
+    ListingChange.objects.bulk_create(created, batch_size=500)
+    for store_id in sorted(stores):
+        transaction.on_commit(lambda store_id=store_id: changes_schedule(store_id=store_id))
+    return len(latest)
 
 
 def changes_schedule(*, store_id: int) -> None:

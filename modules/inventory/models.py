@@ -115,6 +115,7 @@ class LineStock(models.Model):
         OUT = "out", _("Shipped out")
         RELEASED = "released", _("Released")
         RETURNED = "returned", _("Returned to stock")
+        EXCHANGED = "exchanged", _("Exchanged (replacement shipped)")
 
     line = models.ForeignKey("orders.OrderLine", on_delete=models.CASCADE, related_name="stock_rows")
     sku = models.ForeignKey("catalog.SKU", verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="+")
@@ -230,6 +231,20 @@ class SoldOutMark(models.Model):
 
     def __str__(self) -> str:
         return str(self.option_id)
+
+
+class AllocationDirty(models.Model):
+    """A SKU whose availability changed since the allocation last ran (written with the change)."""
+
+    sku = models.OneToOneField("catalog.SKU", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("SKU to allocate")
+        verbose_name_plural = _("SKUs to allocate")
+
+    def __str__(self) -> str:
+        return str(self.sku_id)
 
 
 class ReconcileRun(models.Model):

@@ -339,6 +339,10 @@ def order_seller_cancel(
         from .bundles import bundles_assign
 
         bundles_assign(line_ids=[line.pk for line in ready if line.state == OrderState.CANCELLED])
+        # What the cancelled lines had reserved is free again.
+        from modules.inventory.services import lines_stock_follow
+
+        lines_stock_follow(line_ids=[line.pk for line in ready], user=user)
     return results
 
 
@@ -422,4 +426,8 @@ def line_match(*, line: OrderLine, sku, user=None, remember: bool = True) -> int
             ]
         )
         OrderLine.objects.bulk_update(lines, ["sku", "match_source"])
+        # Matched lines reserve their SKU now.
+        from modules.inventory.services import lines_stock_follow
+
+        lines_stock_follow(line_ids=[item.pk for item in lines], user=user)
     return len(lines)

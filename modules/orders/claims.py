@@ -310,9 +310,9 @@ def _settle(*, claim: Claim, lines: list[OrderLine], user, source: str) -> None:
         line.state = target
         line.state_changed_at = now
     OrderEvent.objects.bulk_create(events)
-    # Lines carry ``state_before_claim``: the stock effect depends on whether goods had left.
-    claim_stock_effect(claim=claim, lines=effect_lines, user=user)
     OrderLine.objects.bulk_update(lines, ["state", "state_changed_at", "flags", "needs_attention"], batch_size=500)
+    # Stock follows the lines' new states: a cancel before shipping releases, a return restocks.
+    claim_stock_effect(claim=claim, lines=effect_lines, user=user)
 
 
 # ---------------------------------------------------------------------------------------------

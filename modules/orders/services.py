@@ -366,6 +366,10 @@ def lines_after_collect(
     from .bundles import bundles_assign
 
     bundles_assign(line_ids=[line.pk for line in lines])
+    # Stock follows the lines: new ones reserve, cancelled ones release, shipped ones leave.
+    from modules.inventory.services import lines_stock_follow
+
+    lines_stock_follow(line_ids=[line.pk for line in lines])
 
 
 AFTER_COLLECT_FIELDS = ("state", "state_changed_at", "flags", "needs_attention", "sku_id", "match_source")

@@ -48,6 +48,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from modules.core.masking import mask_address, mask_name, mask_phone
+from modules.inventory.services import company_stock_settings as stock_settings
+from modules.inventory.services import shipments_stock_follow
 from modules.orders.bundles import bundle_label
 from modules.orders.models import OrderLine
 from modules.orders.status import OrderState
@@ -593,6 +595,9 @@ def labels_print(
             Shipment.objects.filter(pk__in=batch.printed).update(
                 print_count=F("print_count") + 1, printed_at=now, updated_at=now
             )
+            # Where the company takes stock out at printing, the printed parcels' goods leave now.
+            if stock_settings().stock_outbound_point == "label_printed":
+                shipments_stock_follow(shipment_ids=batch.printed, user=user)
         PrintLog.objects.create(
             kind=PrintLog.Kind.LABELS,
             user=_log_user(user),

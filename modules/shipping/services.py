@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from integrations.channels.base import COURIER_NAMES_KO, Capability, CourierCode, InvoiceUpload
 from integrations.couriers import tracking
+from modules.inventory.services import lines_stock_follow
 from modules.orders.actions import _apply_answers, _push_batched, _record_answer, line_ref, open_claim_reason
 from modules.orders.bundles import receiver_digest, receiver_of_order
 from modules.orders.models import Bundle, OrderEvent, OrderLine
@@ -301,6 +302,7 @@ def invoices_register(
             OrderLine.objects.bulk_update(changed_lines, ["state", "state_changed_at", "courier", "tracking_number"])
             OrderEvent.objects.bulk_create(events)
             orders_refresh_summary(order_ids={line.order_id for line in changed_lines})
+            lines_stock_follow(line_ids=[line.pk for line in changed_lines], user=user)
     for result in results:
         result.lines = []
     return results
@@ -536,6 +538,7 @@ def invoices_send(
                 result.code = "OK"
         Shipment.objects.bulk_update(changed, ["state", "sent_at", "send_code", "send_message", "updated_at"])
         orders_refresh_summary(order_ids={line.order_id for line in ready})
+        lines_stock_follow(line_ids=[line.pk for line in ready], user=user)
     return [results[s.pk] for s in shipments]
 
 
@@ -581,6 +584,7 @@ def invoices_force_complete(*, shipments: Sequence[Shipment], user=None) -> list
         OrderEvent.objects.bulk_create(events)
         Shipment.objects.bulk_update(changed, ["state", "sent_at", "send_code", "send_message", "updated_at"])
         orders_refresh_summary(order_ids={line.order_id for line in moved})
+        lines_stock_follow(line_ids=[line.pk for line in moved], user=user)
     return results
 
 

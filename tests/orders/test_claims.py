@@ -1,6 +1,6 @@
 """Claims on the Coupang, Naver and 11번가 sandboxes: collected claims linked to their order lines,
 lines moved when a claim settles, approve / reject / complete pushed with the channel's answer
-stored, the stock effect recorded once, and the claim gate."""
+stored, the stock following the settled lines once, and the claim gate."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from modules.orders.models import Claim, OrderEvent, OrderLine
 from modules.orders.services import claims_collect
 from modules.orders.status import OrderState
 from tests.channels.conftest import MARKETPLACES, fast_adapter
+from tests.inventory.helpers import line_stock_states, movement_kinds, stock_demo_catalog
 from tests.orders.test_collect_and_actions import collect_all
 
 KINDS = ["cancel", "return", "exchange"]
@@ -36,6 +37,7 @@ def sync_claims(store):
 def claimed(sandbox_store, marketplace, kind):
     """A store with 3 collected orders and one claim of ``kind``, collected by the claims sync."""
     store, sandbox = sandbox_store(marketplace)
+    stock_demo_catalog()
     sandbox.create_orders(3)
     collect_all(store)
     if marketplace == "coupang" and kind == "cancel":
@@ -84,6 +86,7 @@ def test_collected_claims_are_linked_to_their_lines(sandbox_store, marketplace, 
 
 def test_a_cancel_completed_at_the_channel_closes_the_lines_once(sandbox_store):
     store, sandbox = sandbox_store("coupang")
+    stock_demo_catalog()
     sandbox.create_orders(2)
     collect_all(store)
     sandbox.create_claim("cancel")  # box not confirmed yet: Coupang completes the cancel at once
@@ -94,13 +97,12 @@ def test_a_cancel_completed_at_the_channel_closes_the_lines_once(sandbox_store):
     lines = lines_of(claim)
     assert {line.state for line in lines} == {OrderState.CANCELLED}
     assert {line.claim_state for line in lines} == {"completed"}
-    effects = events("stock_effect_pending", lines)
-    assert effects.count() == len(lines)
-    # The lines were collected cancelled (nothing had left the warehouse): a release, no restock.
-    assert {e.payload["effect"] for e in effects} == {"release"}
-    assert all(e.payload["claim_id"] == claim.pk and e.payload["quantity"] > 0 for e in effects)
+    # The lines were reserved when collected; the cancel released them (nothing had left): no restock.
+    assert line_stock_states(lines) == {"released"}
+    moved = movement_kinds(lines)
+    assert moved.count("release") == moved.count("reserve") == len(lines) and "return" not in moved
     sync_claims(store)
-    assert events("stock_effect_pending", lines).count() == len(lines)
+    assert movement_kinds(lines) == moved
 
 
 SETTLED = {"cancel": OrderState.CANCELLED, "return": OrderState.RETURNED, "exchange": OrderState.EXCHANGED}
@@ -124,14 +126,19 @@ def test_approving_a_cancel_or_return_settles_it(sandbox_store, make_user, marke
         (before[line.pk], SETTLED[kind], user.pk) for line in lines
     }
     assert events("claim_decision", lines).count() == len(lines)
-    effects = events("stock_effect_pending", lines)
-    assert effects.count() == len(lines)
-    assert {e.payload["effect"] for e in effects} == {"release" if kind == "cancel" else "restock"}
+    # A cancel before shipping frees what the lines reserved; a return brings the goods back.
+    moved = movement_kinds(lines)
+    if kind == "cancel":
+        assert line_stock_states(lines) == {"released"} and "return" not in moved
+        assert moved.count("release") == len(lines)
+    else:
+        assert line_stock_states(lines) == {"returned"} and moved.count("return") == len(lines)
+        assert moved.count("outbound") == len(lines)
     # The channel agrees on the next sync, and nothing is recorded twice.
     sync_claims(store)
     claim.refresh_from_db()
     assert claim.state == ClaimState.COMPLETED and claim.decision == "approve"
-    assert events("stock_effect_pending", lines).count() == len(lines)
+    assert movement_kinds(lines) == moved
     assert events(f"claim_{kind}", lines).count() == len(lines)
 
 
@@ -146,7 +153,7 @@ def test_an_exchange_is_approved_then_completed(sandbox_store, make_user, market
     assert claim.state == ClaimState.IN_PROGRESS and claim.decision == "approve"
     lines = lines_of(claim)
     assert {line.state for line in lines} == {OrderState.DELIVERED}  # the replacement is not out yet
-    assert not events("stock_effect_pending", lines).exists()
+    assert line_stock_states(lines) == {"out"}
     # Approving twice is refused by us, before the channel.
     again = claim_approve(claim=claim, user=user, adapter_factory=factory(store))
     assert not again.ok and again.code == "illegal"
@@ -164,8 +171,10 @@ def test_an_exchange_is_approved_then_completed(sandbox_store, make_user, market
     claim.refresh_from_db()
     assert (claim.state, claim.decision) == (ClaimState.COMPLETED, "complete")
     assert {line.state for line in lines_of(claim)} == {OrderState.EXCHANGED}
-    effects = events("stock_effect_pending", lines)
-    assert effects.count() == len(lines) and {e.payload["effect"] for e in effects} == {"exchange"}
+    # The item came back and the replacement went out: two movements per line, stock unchanged.
+    assert line_stock_states(lines) == {"exchanged"}
+    moved = movement_kinds(lines)
+    assert moved.count("return") == len(lines) and moved.count("outbound") == 2 * len(lines)
 
 
 def test_elevenst_exchange_approval_needs_the_replacement_invoice(sandbox_store, make_user):
@@ -223,7 +232,7 @@ def test_rejecting_keeps_the_lines_and_unblocks_them(sandbox_store, make_user, m
     lines = lines_of(claim)
     assert {line.claim_state for line in lines} == {"rejected_by_seller"}
     assert {line.state for line in lines} == {OrderState.DELIVERED}
-    assert not events("stock_effect_pending", lines).exists()
+    assert "return" not in movement_kinds(lines)  # refused: the goods stay with the buyer
     assert events("claim_decision", lines).first().payload["reason"] == "sold_out"
 
 
@@ -275,6 +284,7 @@ def _line_claim(store, line, *, quantity, state=ClaimState.COMPLETED, claim_type
 
 def test_a_claim_over_part_of_a_line_is_flagged_not_moved(sandbox_store):
     store, sandbox = sandbox_store("naver")
+    stock_demo_catalog()
     sandbox.create_orders(2)
     collect_all(store)
     line = OrderLine.objects.select_related("order").filter(store=store).first()
@@ -285,8 +295,8 @@ def test_a_claim_over_part_of_a_line_is_flagged_not_moved(sandbox_store):
     assert line.state == OrderState.DELIVERED
     assert line.needs_attention and any(flag.startswith("partial_claim:") for flag in line.flags)
     assert OrderEvent.objects.filter(line=line, kind="claim_conflict").count() == 1
-    effect = OrderEvent.objects.get(line=line, kind="stock_effect_pending")
-    assert (effect.payload["effect"], effect.payload["quantity"]) == ("restock", 1)
+    # The line did not move, so neither does its stock: nothing comes back until a person decides.
+    assert "return" not in movement_kinds([line])
 
 
 def test_a_completed_claim_the_machine_refuses_is_flagged(sandbox_store):
@@ -436,4 +446,4 @@ def test_relinking_restores_claims_after_orders_are_collected_again(sandbox_stor
     )
     line = OrderLine.objects.get(store=store, channel_line_id="NOT-YET-1")
     assert (line.state, line.claim_type, line.claim_state) == (OrderState.CANCELLED, "cancel", "completed")
-    assert OrderEvent.objects.filter(line=line, kind="stock_effect_pending").count() == 1
+    assert line.sku_id is None and line_stock_states([line]) == set()  # no SKU: no stock to move
