@@ -6,3 +6,9 @@ class InventoryConfig(AppConfig):
     name = "modules.inventory"
     label = "inventory"
     verbose_name = _("Inventory")
+
+    def ready(self) -> None:
+        # The Excel engine's stock kinds: inbound and adjustment uploads, the stock download.
+        from .excel import register
+
+        register()
