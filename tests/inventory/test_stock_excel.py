@@ -243,7 +243,11 @@ def test_inbound_rows_with_errors_name_the_row_and_the_column(main):
     assert "1.5" in message[6]
     assert message[7] == message[8] == _("The quantity must be a whole number above zero.")
     assert column[9] == ["구분"] and "출고" in message[9]
-    assert "CABLE-01" in message[11] and "1" in message[11]
+    assert message[11] == _("%(sku)s at %(warehouse)s: only %(expected)s units are expected.") % {
+        "sku": "CABLE-01",
+        "warehouse": "본사 창고",
+        "expected": 1,  # 3 expected, 2 received by row 10
+    }
     assert column[13] == ["SKU 코드", "창고"]
     assert (job.would_update, job.error_rows) == (2, 11)
 
@@ -346,16 +350,36 @@ def test_adjustment_rows_with_errors_name_the_row_and_the_column(main):
     assert column[5] == column[6] == column[10] == column[14] == "조정 수량"
     assert column[7] == column[8] == column[12] == column[13] == "실사 수량"
     assert "2개" in message[6]
-    assert "PAD-01" in message[10] and "(-1)" in message[10]  # the SKU named, and where it would end
-    assert "11" in message[12] and "CABLE-01" in message[12]  # the earlier row named
-    assert "9" in message[13]
-    assert "USB-01" in message[14] and "4" in message[14]
+    # The SKU named, and where it would end after row 9.
+    assert message[10] == _(
+        "%(sku)s at %(warehouse)s: the stock would go below zero (%(after)s); negative stock is not allowed."
+    ) % {"sku": "PAD-01", "warehouse": "본사 창고", "after": -1}
+    repeated = _(
+        "Row %(row)s already changes %(sku)s at %(warehouse)s: a counted quantity must be the only row of its SKU "
+        "and warehouse."
+    )
+    assert message[12] == repeated % {"row": 11, "sku": "CABLE-01", "warehouse": "본사 창고"}
+    assert message[13] == repeated % {"row": 9, "sku": "PAD-01", "warehouse": "본사 창고"}
+    assert message[14] == _(
+        "%(sku)s at %(warehouse)s: %(reserved)s of the stock is reserved for orders; "
+        "the change would leave %(available)s available."
+    ) % {"sku": "USB-01", "warehouse": "본사 창고", "reserved": 4, "available": -1}
     assert (job.would_update, job.error_rows) == (3, 11)
 
     job = import_job_confirm(job=job, mode=VALID_ONLY)
     assert job.status == ImportJob.Status.DONE, job.message
     assert (on_hand(pad, main), on_hand(cable, main), on_hand(usb, main), on_hand(mouse, main)) == (2, 2, 4, 5)
     assert ledger_agrees()
+
+
+def test_a_sku_named_by_its_code_and_by_its_barcode_is_the_same_sku(main):
+    sku_make("MOUSE-BK", barcode="8801234567893")
+    rows = [
+        row(ADJUST_HEADER, **{"SKU 코드": "MOUSE-BK", "실사_수량": 4, "사유": "실사"}),
+        row(ADJUST_HEADER, **{"SKU 코드": "8801234567893", "창고": "본사창고", "실사_수량": 5, "사유": "실사"}),
+    ]
+    errors = errors_of(upload(ADJUSTMENT_KIND, rows))
+    assert list(errors) == [3] and errors[3][0][0] == "실사 수량" and "MOUSE-BK" in errors[3][0][1]
 
 
 def test_negative_stock_when_the_company_allows_it(main):
