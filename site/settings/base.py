@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "modules.spreadsheets",
     "modules.catalog",
     "modules.inventory",
+    "modules.api",
+    "modules.webhooks",
     "snippets",
     "wagtail.contrib.settings",
     "wagtail.embeds",
