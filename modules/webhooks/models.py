@@ -78,6 +78,8 @@ class ScanCursor(models.Model):
 
     source = models.CharField(max_length=30, primary_key=True)
     last_id = models.BigIntegerField(default=0)
+    # The overlap re-read never goes below this: rows passed while nobody subscribed stay passed.
+    floor_id = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -21,7 +21,8 @@ from doubling anything).
 
 A missing cursor starts at the table's current end: subscribers get events from the moment the
 scanner (or the first subscription) starts, not the whole history. Without a subscription for an
-event type its cursor just moves to the end.
+event type its cursor just moves to the end, and so does its floor (the overlap re-read never
+goes below it, so rows passed while nobody listened are not filed later).
 """
 
 from __future__ import annotations
@@ -318,22 +319,23 @@ def scan_cursors_start() -> None:
     existing = set(ScanCursor.objects.values_list("source", flat=True))
     for source in SOURCES:
         if source.name not in existing:
-            ScanCursor.objects.get_or_create(source=source.name, defaults={"last_id": source.max_id()})
+            top = source.max_id()
+            ScanCursor.objects.get_or_create(source=source.name, defaults={"last_id": top, "floor_id": top})
 
 
 def _scan_batch(source: Source, *, subscribers: list[int], batch_size: int, result: ScanResult) -> bool:
     """One batch of one source; True when there may be more."""
     with transaction.atomic():
+        top = source.max_id()
         cursor, _created = ScanCursor.objects.select_for_update().get_or_create(
-            source=source.name, defaults={"last_id": source.max_id()}
+            source=source.name, defaults={"last_id": top, "floor_id": top}
         )
         if not subscribers:
-            top = source.max_id()
-            if top > cursor.last_id:
-                cursor.last_id = top
-                cursor.save(update_fields=["last_id", "updated_at"])
+            if top > cursor.last_id or cursor.floor_id < cursor.last_id:
+                cursor.last_id = cursor.floor_id = max(top, cursor.last_id)
+                cursor.save(update_fields=["last_id", "floor_id", "updated_at"])
             return False
-        start = max(0, cursor.last_id - OVERLAP)
+        start = max(cursor.floor_id, cursor.last_id - OVERLAP, 0)
         rows = source.read(after_id=start, limit=batch_size + OVERLAP)
         if not rows:
             return False

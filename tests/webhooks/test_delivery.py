@@ -72,7 +72,13 @@ def test_failures_follow_the_backoff_schedule_then_give_up():
     subscription, _secret = subscription_make()
     delivery = delivery_make(subscription)
     recorder = Recorder(500, 404, None, 302, 503, 500, body="boom")
-    expected = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=6)]
+    expected = [
+        timedelta(minutes=1),
+        timedelta(minutes=5),
+        timedelta(minutes=30),
+        timedelta(hours=2),
+        timedelta(hours=6),
+    ]
     assert list(RETRY_DELAYS) == expected
     for number, delay in enumerate(expected, start=1):
         attempt = delivery_attempt(delivery_id=delivery.pk, transport=recorder.transport)

@@ -1,0 +1,1 @@
+from tests.channels.conftest import sandbox_store  # noqa: F401
