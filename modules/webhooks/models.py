@@ -172,6 +172,7 @@ class WebhookDelivery(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
             models.Index(fields=["subscription", "-id"], name="webhook_delivery_sub"),
+            models.Index(fields=["subscription", "status"], name="webhook_delivery_sub_status"),
         ]
 
     def __str__(self) -> str:
