@@ -1,9 +1,13 @@
-"""REST API root. The Open API issue adds /api/v1/ resources here; the allow-list already guards /api/."""
+"""REST API root: /api/v1/ (Open API), its OpenAPI schema and the docs page (assets served locally)."""
 
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from modules.core.views import ApiRootView
 
 urlpatterns = [
     path("", ApiRootView.as_view(), name="api-root"),
+    path("v1/", include("modules.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

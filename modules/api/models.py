@@ -140,3 +140,51 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class ApiLogEntry(models.Model):
+    """One Open API call (PRODUCT.md §3). Written with a single INSERT after the response."""
+
+    client = models.ForeignKey(
+        ApiClient, verbose_name=_("client"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_prefix = models.CharField(_("token"), max_length=16, blank=True)
+    method = models.CharField(_("method"), max_length=8)
+    path = models.CharField(_("path"), max_length=500)
+    status = models.PositiveSmallIntegerField(_("status"))
+    error_code = models.CharField(_("error code"), max_length=50, blank=True)
+    latency_ms = models.PositiveIntegerField(_("latency (ms)"))
+    request_id = models.CharField(_("request ID"), max_length=64)
+    ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("Open API log")
+        verbose_name_plural = _("Open API log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["client", "-created_at"], name="api_log_client_time")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.status}"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST/PATCH sent with an Idempotency-Key, replayed for 24 hours."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=500)
+    body_hash = models.CharField(max_length=64)
+    # Null while the first request is still being answered.
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="api_idempotency_client_key")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "axes",
     "django_q",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after security: the Open API log times and records every /api/v1/ answer, refusals too.
+    "modules.api.middleware.ApiLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "modules.accounts.middleware.AllowedIPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -212,6 +216,37 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "modules.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# Open API (/api/v1/): per-client default rate, body cap, log retention, idempotency window.
+API_DEFAULT_CLIENT_RATE = env.get_str("API_DEFAULT_CLIENT_RATE", "600/min")
+API_MAX_BODY_BYTES = env.get_int("API_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
+API_LOG_RETENTION_DAYS = env.get_int("API_LOG_RETENTION_DAYS", 90, minimum=1)
+API_IDEMPOTENCY_HOURS = 24
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jangteo Open API",
+    "DESCRIPTION": (
+        "REST API for POS, mobile and ERP clients. Authenticate with `Authorization: Bearer <token>` "
+        "(tokens are created in the admin under Open API). Every error has the body "
+        '`{"error": {"code": "...", "message": "...", "fields": {...}}}`. POST and PATCH accept an '
+        "`Idempotency-Key` header: the same key and body within 24 hours replays the first answer."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Served from our own static files (drf-spectacular-sidecar), so the docs work offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["modules.api.schema.only_v1"],
+    "ENUM_NAME_OVERRIDES": {
+        "ProductStatusEnum": "modules.catalog.models.Product.Status",
+        "SkuStatusEnum": "modules.catalog.models.SkuStatus",
+    },
 }
 
 EMAIL_BACKEND = env.get_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
