@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from integrations.webhooks.client import webhook_post
 
-from .models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEvent
+from .models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEvent, client_may_receive
 from .signing import webhook_signature
 
 RETRY_DELAYS: tuple[timedelta, ...] = (
@@ -76,8 +76,16 @@ def delivery_attempt(*, delivery_id: int, transport: httpx.BaseTransport | None 
     worker holds it."""
     if not _claim(delivery_id, now=timezone.now()):
         return None
-    delivery = WebhookDelivery.objects.select_related("subscription", "event").get(pk=delivery_id)
+    delivery = WebhookDelivery.objects.select_related("subscription__client", "event").get(pk=delivery_id)
     subscription = delivery.subscription
+    if not client_may_receive(subscription.client, delivery.event_type):
+        # The client was switched off or lost the scope since the event was filed: not sent.
+        delivery.status = DeliveryStatus.GAVE_UP
+        delivery.next_attempt_at = None
+        delivery.locked_until = None
+        delivery.last_error = "client inactive or without the read scope for this event"
+        delivery.save(update_fields=["status", "next_attempt_at", "locked_until", "last_error", "updated_at"])
+        return None
     body = delivery_body(delivery.event)
     timestamp = int(time.time())
     headers = delivery_headers(delivery, body=body, secret=subscription.secret, timestamp=timestamp)
@@ -141,7 +149,12 @@ def deliveries_due(*, limit: int, now=None) -> list[tuple[int, int]]:
     """(delivery id, subscription id) of open deliveries whose time has come, oldest first."""
     now = now or timezone.now()
     return list(
-        WebhookDelivery.objects.filter(status__in=OPEN, next_attempt_at__lte=now, subscription__is_active=True)
+        WebhookDelivery.objects.filter(
+            status__in=OPEN,
+            next_attempt_at__lte=now,
+            subscription__is_active=True,
+            subscription__client__is_active=True,
+        )
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
         .order_by("next_attempt_at", "id")
         .values_list("id", "subscription_id")[:limit]
@@ -183,6 +196,8 @@ def delivery_redeliver(*, delivery: WebhookDelivery, user=None) -> WebhookDelive
     (after the commit)."""
     if not delivery.subscription.is_active:
         raise ValidationError(_("The subscription is inactive; activate it before redelivering."))
+    if not client_may_receive(delivery.subscription.client, delivery.event_type):
+        raise ValidationError(_("The API client is inactive or lacks the read scope for this event."))
     now = timezone.now()
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)

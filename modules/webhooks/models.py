@@ -26,12 +26,34 @@ class EventType(models.TextChoices):
     STOCK_CHANGED = "stock.changed", _("Stock changed")
 
 
+# The read scope an API client needs for each event type (checked when saved and when filed).
+EVENT_SCOPE_AREA = {
+    EventType.ORDER_CREATED: "orders",
+    EventType.ORDER_STATUS_CHANGED: "orders",
+    EventType.CLAIM_CREATED: "claims",
+    EventType.STOCK_CHANGED: "stock",
+}
+
+
+def client_may_receive(client, event_type: str) -> bool:
+    return bool(client.is_active and client.has_scope(EVENT_SCOPE_AREA[event_type], "read"))
+
+
 class WebhookSubscription(models.Model):
     """An API client's endpoint and the event types it wants. The signing secret is generated here,
-    shown once when created (or rotated) and stored encrypted (FIELD_ENCRYPTION_KEY)."""
+    shown once when created (or rotated) and stored encrypted (FIELD_ENCRYPTION_KEY).
+
+    A client receives an event type only while it is active and holds that area's read scope
+    (``EVENT_SCOPE_AREA``): the same data it could read through the API."""
 
     wagtail_reference_index_ignore = True
 
+    client = models.ForeignKey(
+        "api.ApiClient",
+        verbose_name=_("API client"),
+        on_delete=models.CASCADE,
+        related_name="webhook_subscriptions",
+    )
     name = models.CharField(_("name"), max_length=100, blank=True)
     url = models.URLField(_("endpoint URL"), max_length=500)
     events = models.JSONField(_("events"), default=list)
@@ -71,6 +93,16 @@ class WebhookSubscription(models.Model):
             raise ValidationError({"events": _("Unknown events: %(events)s") % {"events": ", ".join(unknown)}})
         if len(set(events)) != len(events):
             raise ValidationError({"events": _("An event is listed twice.")})
+        if self.client_id:
+            missing = [
+                f"{event} ({EVENT_SCOPE_AREA[event]}:read)"
+                for event in events
+                if not self.client.has_scope(EVENT_SCOPE_AREA[event], "read")
+            ]
+            if missing:
+                raise ValidationError(
+                    {"events": _("The client lacks the read scope for: %(events)s") % {"events": ", ".join(missing)}}
+                )
 
 
 class ScanCursor(models.Model):

@@ -41,7 +41,16 @@ from modules.inventory.models import StockMovement
 from modules.orders.models import Claim, Order, OrderEvent, OrderLine
 from modules.orders.status import OrderState
 
-from .models import DeliveryStatus, EventType, ScanCursor, WebhookDelivery, WebhookEvent, WebhookSubscription
+from .models import (
+    EVENT_SCOPE_AREA,
+    DeliveryStatus,
+    EventType,
+    ScanCursor,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+    client_may_receive,
+)
 
 BATCH_SIZE = getattr(settings, "WEBHOOKS_SCAN_BATCH", 500)
 OVERLAP = getattr(settings, "WEBHOOKS_SCAN_OVERLAP", 200)
@@ -306,11 +315,13 @@ class ScanResult:
 
 
 def subscribers_by_event() -> dict[str, list[int]]:
-    """Active subscriptions per event type."""
+    """Active subscriptions per event type, of active clients holding the event's read scope."""
     wanted: dict[str, list[int]] = {}
-    for pk, events in WebhookSubscription.objects.filter(is_active=True).order_by("id").values_list("id", "events"):
-        for event_type in events or []:
-            wanted.setdefault(event_type, []).append(pk)
+    subscriptions = WebhookSubscription.objects.filter(is_active=True, client__is_active=True).select_related("client")
+    for subscription in subscriptions.only("id", "events", "client__is_active", "client__scopes").order_by("id"):
+        for event_type in subscription.events or []:
+            if event_type in EVENT_SCOPE_AREA and client_may_receive(subscription.client, event_type):
+                wanted.setdefault(event_type, []).append(subscription.pk)
     return wanted
 
 

@@ -19,22 +19,23 @@ def _count(statuses) -> Coalesce:
 
 def subscription_list() -> QuerySet[WebhookSubscription]:
     # Counted per row of the page (index subscription + status), not over the whole delivery table.
-    return WebhookSubscription.objects.annotate(
-        open_count=_count([DeliveryStatus.PENDING, DeliveryStatus.FAILED]),
-        gave_up_count=_count([DeliveryStatus.GAVE_UP]),
-    ).order_by("-id")
-
-
-def delivery_list() -> QuerySet[WebhookDelivery]:
     return (
-        WebhookDelivery.objects.select_related("subscription", "event")
-        .defer("event__payload", "subscription__secret")
+        WebhookSubscription.objects.select_related("client")
+        .annotate(
+            open_count=_count([DeliveryStatus.PENDING, DeliveryStatus.FAILED]),
+            gave_up_count=_count([DeliveryStatus.GAVE_UP]),
+        )
         .order_by("-id")
     )
 
 
+def delivery_list() -> QuerySet[WebhookDelivery]:
+    # The list shows no payload and no secret: neither is read (nor decrypted) per row.
+    return WebhookDelivery.objects.select_related("subscription__client").defer("subscription__secret").order_by("-id")
+
+
 def delivery_detail(delivery_id: int) -> WebhookDelivery:
-    return WebhookDelivery.objects.select_related("subscription", "event", "redelivered_by").get(pk=delivery_id)
+    return WebhookDelivery.objects.select_related("subscription__client", "event", "redelivered_by").get(pk=delivery_id)
 
 
 def delivery_attempts(delivery: WebhookDelivery) -> QuerySet[WebhookAttempt]:

@@ -54,7 +54,7 @@ def delivery_page(request, delivery_id: int):
 @require_POST
 def delivery_redeliver_view(request, delivery_id: int):
     _require(request, "edit")
-    delivery = get_object_or_404(WebhookDelivery.objects.select_related("subscription"), pk=delivery_id)
+    delivery = get_object_or_404(WebhookDelivery.objects.select_related("subscription__client"), pk=delivery_id)
     try:
         delivery_redeliver(delivery=delivery, user=request.user)
     except ValidationError as exc:

@@ -26,6 +26,7 @@ from wagtail.permissions import register_permission_policy
 
 from modules.accounts.areas import user_has_area_right
 from modules.accounts.permissions import AreaPermissionPolicy
+from modules.api.models import ApiClient
 
 from . import selectors, views
 from .forms import SubscriptionForm
@@ -137,14 +138,15 @@ class SubscriptionViewSet(_AreaViewSet):
     index_view_class = SubscriptionIndexView
     add_view_class = SubscriptionCreateView
     edit_view_class = SubscriptionEditView
-    search_fields = ["name", "url"]
-    list_filter = ["is_active"]
+    search_fields = ["name", "url", "client__name"]
+    list_filter = ["is_active", "client"]
     edit_handler = ObjectList(
-        [FieldPanel("name"), FieldPanel("url"), FieldPanel("events"), FieldPanel("is_active")],
+        [FieldPanel("client"), FieldPanel("name"), FieldPanel("url"), FieldPanel("events"), FieldPanel("is_active")],
         base_form_class=SubscriptionForm,
     )
     list_display = [
         Column("url", label=gettext_lazy("Endpoint"), accessor=lambda s: s.name or s.url),
+        Column("client", label=gettext_lazy("API client"), accessor=lambda s: str(s.client)),
         Column("events", label=gettext_lazy("Events"), accessor=_events_cell),
         Column("is_active", label=gettext_lazy("Active"), accessor=_active_cell),
         Column("secret", label=gettext_lazy("Secret"), accessor=lambda s: s.secret_hint),
@@ -161,11 +163,14 @@ class DeliveryFilterSet(WagtailFilterSet):
     subscription = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Subscription"), queryset=WebhookSubscription.objects.order_by("id")
     )
+    client = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("API client"), queryset=ApiClient.objects.order_by("name"), field_name="subscription__client"
+    )
     created_at = django_filters.DateFromToRangeFilter(label=gettext_lazy("Created"), widget=DateRangePickerWidget)
 
     class Meta:
         model = WebhookDelivery
-        fields = ["status", "event_type", "subscription", "created_at"]
+        fields = ["status", "event_type", "client", "subscription", "created_at"]
 
 
 class DeliveryIndexView(IndexView):
@@ -213,7 +218,11 @@ class DeliveryViewSet(_AreaViewSet):
     list_per_page = 50
     list_display = [
         Column("event_type", label=gettext_lazy("Event"), accessor="get_event_type_display"),
-        Column("subscription", label=gettext_lazy("Subscription"), accessor=lambda d: str(d.subscription)),
+        Column(
+            "subscription",
+            label=gettext_lazy("Subscription"),
+            accessor=lambda d: f"{d.subscription.client} · {d.subscription}",
+        ),
         Column("status", label=gettext_lazy("Status"), accessor=_status_cell),
         Column("attempt_count", label=gettext_lazy("Attempts")),
         Column("answer", label=gettext_lazy("Last answer"), accessor=_answer_cell),

@@ -6,15 +6,28 @@ import json
 
 import httpx
 
+from modules.api.models import ApiClient
 from modules.webhooks.models import EventType, WebhookSubscription
 from modules.webhooks.services import subscription_create
 
 ALL_EVENTS = list(EventType.values)
 
 
-def subscription_make(*, url: str = "https://erp.example.test/hooks", events=None, **fields):
+READ_SCOPES = ["orders:read", "claims:read", "stock:read"]
+
+
+def api_client_make(name: str = "ERP", *, scopes=None, **fields) -> ApiClient:
+    client, _created = ApiClient.objects.get_or_create(
+        name=name, defaults={"scopes": list(READ_SCOPES if scopes is None else scopes), **fields}
+    )
+    return client
+
+
+def subscription_make(*, url: str = "https://erp.example.test/hooks", events=None, client=None, **fields):
     subscription, secret = subscription_create(
-        subscription=WebhookSubscription(url=url, events=list(events or ALL_EVENTS), **fields)
+        subscription=WebhookSubscription(
+            client=client or api_client_make(), url=url, events=list(events or ALL_EVENTS), **fields
+        )
     )
     return subscription, secret
 

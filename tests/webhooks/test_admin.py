@@ -19,7 +19,7 @@ from modules.webhooks.models import (
 )
 from modules.webhooks.signing import webhook_verify_signature
 from tests.conftest import verified_client
-from tests.webhooks.helpers import Recorder, subscription_make
+from tests.webhooks.helpers import Recorder, api_client_make, subscription_make
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,7 @@ def test_create_shows_the_secret_once_and_stores_it_encrypted(operator):
     response = operator.post(
         SUBSCRIPTIONS + "new/",
         {
+            "client": api_client_make().pk,
             "name": "ERP",
             "url": "https://erp.example.test/hooks",
             "events": ["order.created", "stock.changed"],
@@ -88,19 +89,38 @@ def test_create_shows_the_secret_once_and_stores_it_encrypted(operator):
 
 
 def test_create_refuses_bad_input(operator):
-    response = operator.post(SUBSCRIPTIONS + "new/", {"url": "ftp://erp.example.test/", "events": []})
+    client = api_client_make().pk
+    response = operator.post(SUBSCRIPTIONS + "new/", {"client": client, "url": "ftp://erp.example.test/", "events": []})
     assert response.status_code == 200 and not WebhookSubscription.objects.exists()
     errors = response.context["form"].errors
     assert "url" in errors and "events" in errors
-    response = operator.post(SUBSCRIPTIONS + "new/", {"url": "https://erp.example.test/", "events": ["order.deleted"]})
+    response = operator.post(
+        SUBSCRIPTIONS + "new/", {"client": client, "url": "https://erp.example.test/", "events": ["order.deleted"]}
+    )
     assert "events" in response.context["form"].errors and not WebhookSubscription.objects.exists()
+    # A client without the stock read scope cannot subscribe to stock.changed.
+    pos = api_client_make("POS", scopes=["orders:write"]).pk
+    response = operator.post(
+        SUBSCRIPTIONS + "new/", {"client": pos, "url": "https://pos.example.test/", "events": ["stock.changed"]}
+    )
+    assert "stock:read" in str(response.context["form"].errors["events"])
+    assert not WebhookSubscription.objects.exists()
+    response = operator.post(
+        SUBSCRIPTIONS + "new/", {"client": pos, "url": "https://pos.example.test/", "events": ["order.created"]}
+    )
+    assert response.status_code == 200 and WebhookSubscription.objects.get().client_id == pos
 
 
 def test_edit_keeps_the_secret_and_a_new_secret_is_shown_once(operator):
     subscription, secret = subscription_make()
     response = operator.post(
         f"{SUBSCRIPTIONS}edit/{subscription.pk}/",
-        {"name": "POS", "url": "https://pos.example.test/hooks", "events": ["claim.created"]},
+        {
+            "client": subscription.client_id,
+            "name": "POS",
+            "url": "https://pos.example.test/hooks",
+            "events": ["claim.created"],
+        },
     )
     assert response.status_code == 302
     subscription.refresh_from_db()

@@ -232,3 +232,20 @@ def test_real_http_to_a_local_server(local_server, transactional_db):
     second = delivery_make(subscription, source_id=2)
     attempt = delivery_attempt(delivery_id=second.pk)
     assert attempt.status_code is None and attempt.error and fresh(second).status == DeliveryStatus.FAILED
+
+
+def test_a_client_without_the_scope_or_switched_off_gets_nothing():
+    subscription, _secret = subscription_make()
+    delivery = delivery_make(subscription)  # order.created: needs orders:read
+    recorder = Recorder(200)
+    client_row = subscription.client
+    client_row.scopes = ["stock:read"]
+    client_row.save()
+    assert delivery_attempt(delivery_id=delivery.pk, transport=recorder.transport) is None
+    assert fresh(delivery).status == DeliveryStatus.GAVE_UP and not recorder.requests
+    other = delivery_make(subscription, source_id=2)
+    client_row.scopes = ["orders:read"]
+    client_row.is_active = False
+    client_row.save()
+    assert deliveries_send_due(transport=recorder.transport).attempted == 0
+    assert fresh(other).status == DeliveryStatus.PENDING and not recorder.requests

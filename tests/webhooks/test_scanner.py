@@ -138,3 +138,23 @@ def test_history_before_the_first_subscription_is_not_replayed(sandbox_store):
     collect_all(store)
     result = webhooks_scan()
     assert result.by_type == {EventType.ORDER_CREATED: 1}
+
+
+def test_events_follow_the_clients_scopes_and_state(sandbox_store):
+    from tests.webhooks.helpers import api_client_make
+
+    pos = api_client_make("POS", scopes=["stock:write", "orders:read"])
+    subscription, _secret = subscription_make(client=pos, events=[EventType.STOCK_CHANGED, EventType.ORDER_CREATED])
+    erp = api_client_make("ERP")
+    off, _ = subscription_make(client=erp, url="https://erp.example.test/off", events=[EventType.ORDER_CREATED])
+    erp.is_active = False
+    erp.save()
+    pos.scopes = ["stock:read"]  # orders taken away after subscribing
+    pos.save()
+    store, sandbox = sandbox_store("coupang")
+    stock_demo_catalog()
+    sandbox.create_orders(1)
+    collect_all(store)
+    result = webhooks_scan()
+    assert set(result.by_type) == {EventType.STOCK_CHANGED}
+    assert set(WebhookDelivery.objects.values_list("subscription_id", flat=True)) == {subscription.pk}
