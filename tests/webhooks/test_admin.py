@@ -207,7 +207,9 @@ def test_rights(viewer, make_user):
     assert WebhookSubscription.objects.get(pk=subscription.pk).secret == secret
     assert viewer.get(SUBSCRIPTIONS + "new/").status_code in (302, 403)
     assert not WebhookSubscription.objects.exclude(pk=subscription.pk).exists()
+    assert "/admin/webhooks/deliveries/" in viewer.get("/admin/").content.decode()
     outsider = verified_client(make_user("배송", rights={"shipping": {"view", "edit"}}))
+    assert "/admin/webhooks/" not in outsider.get("/admin/").content.decode()
     assert outsider.get(DELIVERIES).status_code in (302, 403)
     assert outsider.get(f"/admin/webhooks/delivery/{delivery.pk}/").status_code in (302, 403)
     assert outsider.get(SUBSCRIPTIONS).status_code in (302, 403)

@@ -158,3 +158,65 @@ def test_events_follow_the_clients_scopes_and_state(sandbox_store):
     result = webhooks_scan()
     assert set(result.by_type) == {EventType.STOCK_CHANGED}
     assert set(WebhookDelivery.objects.values_list("subscription_id", flat=True)) == {subscription.pk}
+
+
+def test_the_scheduled_task_files_and_posts(sandbox_store):
+    import json
+
+    from integrations.webhooks import client
+    from modules.webhooks.tasks import webhooks_scan_and_send
+    from tests.webhooks.helpers import Recorder
+
+    subscription, _secret = subscription_make(events=[EventType.ORDER_CREATED])
+    store, sandbox = sandbox_store("elevenst")
+    sandbox.create_orders(2)
+    collect_all(store)
+    recorder = Recorder(200)
+    client.transport_override = recorder.transport
+    try:
+        report = webhooks_scan_and_send()
+        assert webhooks_scan_and_send().startswith("0 events")
+    finally:
+        client.transport_override = None
+    assert report.startswith(f"{Order.objects.count()} events")
+    posted = sorted(json.loads(r.content)["data"]["order"]["id"] for r in recorder.requests)
+    assert posted == sorted(Order.objects.values_list("id", flat=True))
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SUCCEEDED}
+
+
+@pytest.mark.django_db
+def test_schedules_exist():
+    from django_q.models import Schedule
+
+    names = set(Schedule.objects.filter(name__startswith="webhooks.").values_list("name", "func"))
+    assert names == {
+        ("webhooks.scan_and_send", "modules.webhooks.tasks.webhooks_scan_and_send"),
+        ("webhooks.purge", "modules.webhooks.tasks.webhooks_purge"),
+    }
+
+
+@pytest.mark.django_db
+def test_purge_keeps_open_deliveries_and_recent_events():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from modules.webhooks.models import WebhookAttempt
+    from modules.webhooks.services import webhook_events_purge
+
+    subscription, _secret = subscription_make()
+    old = timezone.now() - timedelta(days=40)
+    events = {}
+    for n, status in enumerate([DeliveryStatus.SUCCEEDED, DeliveryStatus.GAVE_UP, DeliveryStatus.FAILED], start=1):
+        event = WebhookEvent.objects.create(event_type=EventType.ORDER_CREATED, source="order", source_id=n)
+        delivery = WebhookDelivery.objects.create(
+            subscription=subscription, event=event, event_type=event.event_type, status=status
+        )
+        WebhookAttempt.objects.create(delivery=delivery, number=1, requested_at=old, url="https://x.test/")
+        events[status] = event
+    recent = WebhookEvent.objects.create(event_type=EventType.ORDER_CREATED, source="order", source_id=9)
+    WebhookEvent.objects.exclude(pk=recent.pk).update(created_at=old)
+    assert webhook_events_purge(days=30) == 2
+    left = set(WebhookEvent.objects.values_list("pk", flat=True))
+    assert left == {events[DeliveryStatus.FAILED].pk, recent.pk}
+    assert WebhookAttempt.objects.count() == 1
