@@ -6,6 +6,7 @@ from django.test import Client
 
 from modules.api.models import ALL_SCOPES, ApiClient
 from modules.api.services import token_create
+from tests.channels.conftest import sandbox_store  # noqa: F401
 from tests.shipping.conftest import (  # noqa: F401
     contract,
     make_shipment,
