@@ -102,12 +102,9 @@ def _handle(exc):
         # Services refuse with Django's ValidationError (e.g. StockRefused, a state that does not allow it).
         fields = _django_validation_fields(exc)
         set_rollback()
-        return Response(
-            envelope("rejected", _first_message(fields), fields),
-            status=status.HTTP_409_CONFLICT
-            if "non_field_errors" in fields and len(fields) == 1
-            else status.HTTP_400_BAD_REQUEST,
-        )
+        if list(fields) == ["non_field_errors"]:  # refused as a whole: the state does not allow it
+            return Response(envelope("rejected", _first_message(fields), fields), status=status.HTTP_409_CONFLICT)
+        return Response(envelope("invalid", _first_message(fields), fields), status=status.HTTP_400_BAD_REQUEST)
     if not isinstance(exc, exceptions.APIException):
         return None
 

@@ -25,7 +25,9 @@ def test_unknown_fields_are_rejected_by_name(api):
 
 
 def test_unknown_fields_in_nested_lines_are_rejected(api):
-    response = api.post("/api/v1/stock/pos-sales/", {"reference": "R1", "lines": [{"sku_id": 1, "quantity": 1, "x": 2}]})
+    response = api.post(
+        "/api/v1/stock/pos-sales/", {"reference": "R1", "lines": [{"sku_id": 1, "quantity": 1, "x": 2}]}
+    )
     assert response.status_code == 400
     assert body(response)["fields"]["lines"] == {"0": {"x": ["Unknown field."]}}
 

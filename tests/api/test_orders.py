@@ -123,9 +123,7 @@ def test_acknowledge_then_register_invoice_like_the_mobile_app(api, sandbox_orde
     assert response.status_code == 200, response.json()
     assert response.json()["tracking_number"] == number
     assert response.json()["state"] == ShipmentState.REGISTERED
-    assert set(OrderLine.objects.filter(order=order).values_list("state", flat=True)) == {
-        OrderState.INVOICE_REGISTERED
-    }
+    assert set(OrderLine.objects.filter(order=order).values_list("state", flat=True)) == {OrderState.INVOICE_REGISTERED}
 
 
 def test_invoice_with_a_bad_number_is_400_naming_the_field(api, sandbox_orders, warehouse):
