@@ -80,17 +80,20 @@ class ApiClient(models.Model):
         return self.name
 
     def clean(self) -> None:
+        errors = {}
         try:
             networks = parse_networks(self.allowed_ips or "")
         except ValueError as exc:
-            message = _("Not an IP address or CIDR range: %(error)s") % {"error": exc}
-            raise ValidationError({"allowed_ips": message}) from None
-        self.allowed_ips = "\n".join(str(net) for net in networks)
+            errors["allowed_ips"] = _("Not an IP address or CIDR range: %(error)s") % {"error": exc}
+        else:
+            self.allowed_ips = "\n".join(str(net) for net in networks)
         if self.throttle_rate:
             from .throttling import parse_rate_or_none
 
             if parse_rate_or_none(self.throttle_rate) is None:
-                raise ValidationError({"throttle_rate": _("Use a number and a period, e.g. 600/min or 10/s.")})
+                errors["throttle_rate"] = _("Use a number and a period, e.g. 600/min or 10/s.")
+        if errors:
+            raise ValidationError(errors)
 
     def networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         try:
