@@ -18,10 +18,10 @@ def stock_levels() -> QuerySet[StockLevel]:
     )
 
 
-def sku_available_subquery():
-    """Available over active warehouses for the SKU of the outer row (``OuterRef("pk")`` = SKU id)."""
+def sku_available_subquery_for(sku_field: str = "pk"):
+    """Available over active warehouses for the SKU whose id is the outer row's ``sku_field``."""
     totals = (
-        StockLevel.objects.filter(sku_id=OuterRef("pk"), warehouse__active=True)
+        StockLevel.objects.filter(sku_id=OuterRef(sku_field), warehouse__active=True)
         .order_by()
         .values("sku_id")
         .annotate(total=Sum(F("on_hand") - F("reserved")))
