@@ -233,3 +233,47 @@ def demo_shipping_load() -> list[str]:
         )
         created.append("운송장 양식")
     return created
+
+
+# Demo stock: most options well stocked, one nearly gone (to watch it go sold out at the channels), one
+# expected inbound, a low-stock threshold; Coupang shows all of it, Naver keeps a safety buffer of 1.
+DEMO_STOCK_SPECIAL = {"EAR-PRO-02": 2, "TUMB-500-01": 0}
+DEMO_STOCK_DEFAULT = 30
+
+
+def demo_inventory_load() -> list[str]:
+    """Opening stock at the main warehouse for every demo SKU (once: only while the ledger is empty),
+    stock push on for the Coupang and Naver demo stores with their allocation rules."""
+    from modules.catalog.models import SKU
+    from modules.channels.models import Store
+    from modules.inventory.models import AllocationRule, SkuComponent, StockMovement, StockThreshold
+    from modules.inventory.services import stock_expected_add, stock_inbound
+    from modules.shipping.models import Warehouse
+
+    created = []
+    rules = {"coupang": (AllocationRule.Mode.ALL, 0), "naver": (AllocationRule.Mode.BUFFER, 1)}
+    for marketplace, name, _port, _module in DEMO_STORES:
+        if marketplace not in rules:
+            continue
+        store = Store.objects.filter(marketplace=marketplace, name=name).first()
+        if store is None or AllocationRule.objects.filter(store=store).exists():
+            continue
+        mode, value = rules[marketplace]
+        AllocationRule.objects.create(store=store, mode=mode, value=value, stop_at_zero=True)
+        Store.objects.filter(pk=store.pk).update(stock_sync=True)
+        created.append(f"{name} 재고 연동")
+    warehouse = Warehouse.objects.filter(is_main=True, active=True).first()
+    if warehouse is None or StockMovement.objects.exists():
+        return created
+    skus = SKU.objects.exclude(pk__in=SkuComponent.objects.values("set_sku")).order_by("seller_code")
+    with transaction.atomic():
+        for sku in skus:
+            quantity = DEMO_STOCK_SPECIAL.get(sku.seller_code, DEMO_STOCK_DEFAULT)
+            if quantity:
+                stock_inbound(sku=sku, warehouse=warehouse, quantity=quantity, reason="기초 재고 (데모)")
+            else:
+                stock_expected_add(sku=sku, warehouse=warehouse, quantity=20, reason="입고 예정 (데모)")
+            if sku.seller_code in DEMO_STOCK_SPECIAL:
+                StockThreshold.objects.get_or_create(sku=sku, defaults={"quantity": 3})
+    created.append(f"{warehouse.name} 기초 재고")
+    return created

@@ -8,6 +8,7 @@ from modules.core.demo import (
     demo_catalog_load,
     demo_data_load,
     demo_data_loaded,
+    demo_inventory_load,
     demo_shipping_load,
     demo_stores_load,
 )
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             self.stdout.write(f"데모 상품을 만들었습니다 (demo product): {name}")
         for name in demo_shipping_load():
             self.stdout.write(f"데모 배송 설정을 만들었습니다 (demo shipping): {name}")
+        for name in demo_inventory_load():
+            self.stdout.write(f"데모 재고를 만들었습니다 (demo stock): {name}")
         if demo_data_loaded():
             self.stdout.write("데모 데이터가 이미 있습니다 (demo data already loaded).")
             return
