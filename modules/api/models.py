@@ -148,6 +148,9 @@ class ApiToken(models.Model):
 class ApiLogEntry(models.Model):
     """One Open API call (PRODUCT.md §3). Written with a single INSERT after the response."""
 
+    # High-volume rows nobody edits: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     client = models.ForeignKey(
         ApiClient, verbose_name=_("client"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -173,6 +176,9 @@ class ApiLogEntry(models.Model):
 
 class IdempotencyKey(models.Model):
     """The first answer to a POST/PATCH sent with an Idempotency-Key, replayed for 24 hours."""
+
+    # High-volume rows nobody edits: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
 
     client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("stores/", views.StoreListView.as_view(), name="stores"),
     path("stores/<int:pk>/", views.StoreDetailView.as_view(), name="store"),
     path("stores/<int:pk>/collect/", views.StoreCollectView.as_view(), name="store-collect"),
+    # Anything else under /api/v1/ (e.g. /orders/-1/) answers in the envelope, not Django's HTML 404.
+    re_path(r"^.*$", views.not_found, name="not-found"),
 ]

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -105,6 +106,15 @@ def _validated(serializer_class, request, **kwargs):
 def _page(view, queryset, serializer_class):
     page = view.paginate_queryset(queryset)
     return view.get_paginated_response(serializer_class(page, many=True).data)
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    from django.http import JsonResponse
+
+    from .errors import envelope
+
+    return JsonResponse(envelope("not_found", _("Not found.")), status=404)
 
 
 # Catalog ----------------------------------------------------------------------------------------------

@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StockLevel(models.Model):
+    # High-volume rows nobody edits: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     sku = models.ForeignKey("catalog.SKU", verbose_name=_("SKU"), on_delete=models.CASCADE, related_name="stock_levels")
     warehouse = models.ForeignKey(
         "shipping.Warehouse", verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="stock_levels"
@@ -56,6 +59,9 @@ class MovementKind(models.TextChoices):
 
 class StockMovement(models.Model):
     """One change of one stock level: append-only (never updated or deleted)."""
+
+    # High-volume rows nobody edits: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
 
     sku = models.ForeignKey("catalog.SKU", verbose_name=_("SKU"), on_delete=models.CASCADE, related_name="+")
     warehouse = models.ForeignKey(
@@ -108,6 +114,9 @@ class LineStock(models.Model):
     out once it left the warehouse, released by a cancel before that, returned by a completed
     return; short when there was not enough to reserve (tried again when stock comes in).
     """
+
+    # High-volume rows nobody edits: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
 
     class State(models.TextChoices):
         HELD = "held", _("Reserved")
@@ -220,6 +229,9 @@ class SoldOutMark(models.Model):
     """The listing option's sale was stopped here because its allocation reached 0: resume it (and only
     it — a sale the seller stopped by hand stays stopped) when stock returns."""
 
+    # High-volume rows nobody edits: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     option = models.OneToOneField(
         "channels.ListingOption", on_delete=models.CASCADE, primary_key=True, related_name="sold_out_mark"
     )
@@ -235,6 +247,9 @@ class SoldOutMark(models.Model):
 
 class AllocationDirty(models.Model):
     """A SKU whose availability changed since the allocation last ran (written with the change)."""
+
+    # High-volume rows nobody edits: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
 
     sku = models.OneToOneField("catalog.SKU", on_delete=models.CASCADE, primary_key=True, related_name="+")
     marked_at = models.DateTimeField()
