@@ -37,7 +37,8 @@ class ApiLogMiddleware:
                 client=client,
                 token_prefix=token.prefix if token else "",
                 method=request.method[:8],
-                path=request.path[:500],
+                # A %00 in the URL is a NUL in the path, which PostgreSQL text refuses: logged escaped.
+                path=request.path.replace("\x00", "\\x00")[:500],
                 status=response.status_code,
                 error_code=getattr(request, "api_error_code", "")[:50],
                 latency_ms=latency_ms,

@@ -111,3 +111,10 @@ def test_every_call_is_logged_once_with_request_id(api):
     assert rows[1].error_code == "token_invalid"
     assert rows[0].token_prefix == api.token.prefix
     assert all(r.latency_ms >= 0 for r in rows)
+
+
+def test_a_nul_in_the_url_is_logged_escaped(api):
+    """%00 decodes to a NUL that PostgreSQL text refuses: the call is still logged."""
+    response = api.get("/api/v1/x%00/")
+    assert response.status_code == 404
+    assert list(ApiLogEntry.objects.values_list("path", "status")) == [("/api/v1/x\\x00/", 404)]

@@ -17,6 +17,23 @@ def test_malformed_json_is_400(api):
     assert "body" in body(response)["fields"]
 
 
+@pytest.mark.parametrize(
+    ("raw", "path"),
+    [
+        ('{"sku_id": 1, "reason": "a\\u0000b"}', "/reason"),
+        ('{"lines": [{"x": "\\ud800"}]}', "/lines/0/x"),
+        ('{"\\u00db\\u0000": [], "sku_id": 1}', "/\\xdb\\x00"),
+    ],
+)
+def test_text_no_database_can_store_is_400_naming_where(api, raw, path):
+    """NUL and lone surrogates are valid JSON but PostgreSQL refuses them (a 500 there before), also when
+    the bad text is an unknown key echoed into the error and the idempotency record."""
+    response = api.post(URL, raw=raw, HTTP_IDEMPOTENCY_KEY="nul-1")
+    assert response.status_code == 400
+    assert body(response)["code"] == "malformed_json"
+    assert path in body(response)["fields"]["body"][0]
+
+
 def test_unknown_fields_are_rejected_by_name(api):
     response = api.post(URL, {"sku_id": 1, "warehouse_id": 1, "delta": 1, "reason": "실사", "colour": "red"})
     assert response.status_code == 400

@@ -4,7 +4,9 @@ type, body), with real data behind the ids (orders collected from the Coupang sa
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -72,7 +74,16 @@ def api_schema(db, make_api, sandbox_store, monkeypatch):
         stock_inbound(sku=sku, warehouse=wh, quantity=100)
     sandbox.create_orders(3)
     collect_all(store)
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler())
+    # Django's handler closes the connection at the start and end of each request when it is not in
+    # autocommit; inside the test transaction that would drop it on PostgreSQL (the test client
+    # disconnects the same receivers for the same reason).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

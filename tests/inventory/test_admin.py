@@ -164,7 +164,7 @@ def test_stock_list_downloads_the_rows_shown_in_the_adjustment_layout(keeper, vi
     from tests.catalog.test_sku_excel import sheet_rows
 
     warehouse = stock_demo_catalog(quantity=2)
-    new_sku = sku_make("NEW-NO-STOCK")
+    new_sku = sku_make("NOSTOCK")
     url = reverse("inventory_stock:index")
     page = keeper.get(url).content.decode()
     assert "excel=1" in page
