@@ -202,8 +202,9 @@ def get_origins(name: str) -> list[str]:
     return origins
 
 
-def get_networks(name: str) -> list[str]:
-    networks = get_list(name)
+def get_networks(name: str, default: list[str] | None = None) -> list[str]:
+    """CIDRs, comma-separated; ``default`` when the variable is unset (set but empty means none)."""
+    networks = get_list(name, default)
     for network in networks:
         try:
             ipaddress.ip_network(network, strict=False)

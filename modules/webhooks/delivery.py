@@ -15,13 +15,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrations.webhooks.client import webhook_post
+from integrations.webhooks import client as webhook_client
+from integrations.webhooks.address import networks_parse, url_blocked_resolved
+from integrations.webhooks.client import PostResult, webhook_post
 
 from .models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEvent, client_may_receive
 from .signing import webhook_signature
@@ -90,7 +93,14 @@ def delivery_attempt(*, delivery_id: int, transport: httpx.BaseTransport | None 
     timestamp = int(time.time())
     headers = delivery_headers(delivery, body=body, secret=subscription.secret, timestamp=timestamp)
     requested_at = timezone.now()
-    result = webhook_post(subscription.url, body=body, headers=headers, transport=transport)
+    blocked = None
+    if transport is None and webhook_client.transport_override is None:  # the real network
+        blocked = url_blocked_resolved(subscription.url, networks_parse(settings.WEBHOOK_BLOCKED_NETWORKS))
+    if blocked is not None:
+        # Not sent: a failed attempt on record like any other, so the admin sees why.
+        result = PostResult(None, "", 0, error=f"blocked address {blocked} (WEBHOOK_BLOCKED_NETWORKS)")
+    else:
+        result = webhook_post(subscription.url, body=body, headers=headers, transport=transport)
     number = delivery.attempt_count + 1
     with transaction.atomic():
         attempt = WebhookAttempt.objects.create(

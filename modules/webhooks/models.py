@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from integrations.webhooks.address import networks_parse, url_blocked_literal
 from modules.core.crypto import EncryptedTextField, last4
 
 
@@ -84,6 +85,17 @@ class WebhookSubscription(models.Model):
         return last4(self.secret)
 
     def clean(self) -> None:
+        blocked = url_blocked_literal(self.url or "", networks_parse(settings.WEBHOOK_BLOCKED_NETWORKS))
+        if blocked is not None:
+            raise ValidationError(
+                {
+                    "url": _(
+                        "%(address)s is in a network the server does not call (this machine, link-local or "
+                        "cloud metadata addresses); WEBHOOK_BLOCKED_NETWORKS sets the list."
+                    )
+                    % {"address": blocked}
+                }
+            )
         known = set(EventType.values)
         events = list(self.events or [])
         if not events:

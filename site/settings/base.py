@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from integrations.webhooks.address import DEFAULT_BLOCKED_NETWORKS as DEFAULT_WEBHOOK_BLOCKED_NETWORKS
 from oms_site import env
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -225,6 +226,10 @@ API_DEFAULT_CLIENT_RATE = env.get_str("API_DEFAULT_CLIENT_RATE", "600/min")
 API_MAX_BODY_BYTES = env.get_int("API_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
 API_LOG_RETENTION_DAYS = env.get_int("API_LOG_RETENTION_DAYS", 90, minimum=1)
 API_IDEMPOTENCY_HOURS = 24
+
+# Webhook endpoints the server refuses to call (this machine, link-local/cloud metadata, multicast).
+# The office LAN stays allowed. Comma-separated CIDRs; set it empty to allow every address.
+WEBHOOK_BLOCKED_NETWORKS = env.get_networks("WEBHOOK_BLOCKED_NETWORKS", list(DEFAULT_WEBHOOK_BLOCKED_NETWORKS))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jangteo Open API",

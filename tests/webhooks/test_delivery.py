@@ -10,6 +10,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from integrations.webhooks import client
@@ -214,6 +215,7 @@ def local_server():
     server.server_close()
 
 
+@override_settings(WEBHOOK_BLOCKED_NETWORKS=[])  # this machine is blocked by default
 def test_real_http_to_a_local_server(local_server, transactional_db):
     host, port = local_server.server_address
     subscription, secret = subscription_make(url=f"http://{host}:{port}/jangteo")
