@@ -307,14 +307,17 @@ def stock_adjust(
 def stock_set_count(
     *, sku: SKU, warehouse: Warehouse, counted: int, reason: str, user=None, reference: str = ""
 ) -> list[StockMovement]:
-    """An adjustment to a counted quantity (실사): the difference to the books, if any."""
-    level = StockLevel.objects.filter(sku=sku, warehouse=warehouse).first()
-    current = level.on_hand if level else 0
-    if counted == current:
-        return []
-    return stock_adjust(
-        sku=sku, warehouse=warehouse, delta=counted - current, reason=reason, user=user, reference=reference
-    )
+    """An adjustment to a counted quantity (실사): the difference to the books, if any.
+
+    The level is read under its row lock, in the transaction that writes the difference, so an order
+    reserved or shipped meanwhile is not overwritten by a difference computed from a stale count."""
+    with transaction.atomic():
+        current = levels_lock(keys=[(sku.pk, warehouse.pk)]).get(sku.pk, warehouse.pk).on_hand
+        if counted == current:
+            return []
+        return stock_adjust(
+            sku=sku, warehouse=warehouse, delta=counted - current, reason=reason, user=user, reference=reference
+        )
 
 
 def components_of(sku_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
