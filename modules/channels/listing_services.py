@@ -671,9 +671,13 @@ def _push_changes(*, task: ListingTask, adapter) -> None:
             _settle(task, changes, None, message=_("This channel does not take this change through its API."))
             continue
         size = adapter.batch_sizes.get(capability, 50) or 50
-        for start in range(0, len(changes), size):
-            batch = changes[start : start + size]
-            _send_batch(task=task, adapter=adapter, field=field, batch=batch)
+        sent = _SentResults(task)
+        try:
+            for start in range(0, len(changes), size):
+                batch = changes[start : start + size]
+                _send_batch(task=task, adapter=adapter, field=field, batch=batch, sent=sent)
+        finally:
+            sent.flush()  # what the channel already took is recorded even when a later call stops the task
     status = ListingTask.Status.DONE
     if task.failed and task.succeeded:
         status = ListingTask.Status.PARTIAL
@@ -693,7 +697,32 @@ def _target(change: ListingChange) -> str:
     return change.listing.channel_product_id
 
 
-def _send_batch(*, task: ListingTask, adapter, field: str, batch: list[ListingChange]) -> None:
+# Results are written in groups of about this many changes, not once per call: Coupang takes one
+# option per call, and a transaction per call cost ten times the HTTP time (bench/stock_push.py).
+# A crash before a group is written leaves its changes pending: sent again, which is harmless for
+# the absolute quantities, prices and sale states these changes carry.
+SETTLE_EVERY = 500
+
+
+class _SentResults:
+    def __init__(self, task: ListingTask):
+        self.task = task
+        self.changes: list[ListingChange] = []
+        self.results: list = []
+
+    def add(self, changes: list[ListingChange], results) -> None:
+        self.changes.extend(changes)
+        self.results.extend(results)
+        if len(self.changes) >= SETTLE_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.changes:
+            _settle(self.task, self.changes, self.results)
+        self.changes, self.results = [], []
+
+
+def _send_batch(*, task: ListingTask, adapter, field: str, batch: list[ListingChange], sent: _SentResults) -> None:
     sendable = [c for c in batch if _target(c)]
     unsendable = [c for c in batch if not _target(c)]
     if unsendable:
@@ -712,7 +741,7 @@ def _send_batch(*, task: ListingTask, adapter, field: str, batch: list[ListingCh
         results = adapter.push_sale_status(
             [SaleStatusChange(option_id=_target(c), on_sale=bool(c.value), ref=_ref(c.listing)) for c in sendable]
         )
-    _settle(task, sendable, results)
+    sent.add(sendable, results)
 
 
 CHANNEL_VALUE_FIELD = {
@@ -758,7 +787,7 @@ def _settle(task: ListingTask, changes: list[ListingChange], results, *, message
     for change in changes:
         change.updated_at = now
     ListingChange.objects.bulk_update(changes, ["status", "attempts", "code", "message", "task", "updated_at"])
-    ListingOption.objects.bulk_update(list(options.values()), list(CHANNEL_VALUE_FIELD.values()))
+    ListingOption.objects.bulk_update(list(options.values()), sorted({CHANNEL_VALUE_FIELD[c.field] for c in changes}))
     ListingTaskLog.objects.bulk_create(logs)
 
 
