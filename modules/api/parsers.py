@@ -24,7 +24,9 @@ class LimitedJSONParser(JSONParser):
         data = super().parse(_LimitedStream(stream, settings.API_MAX_BODY_BYTES), media_type, parser_context)
         bad = _unstorable_text(data, "")
         if bad is not None:
-            raise ParseError(_("Text at '%(path)s' holds a NUL character or a broken surrogate.") % {"path": bad or "/"})
+            raise ParseError(
+                _("Text at '%(path)s' holds a NUL character or a broken surrogate.") % {"path": bad or "/"}
+            )
         return data
 
 
