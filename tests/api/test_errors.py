@@ -38,7 +38,7 @@ def test_unknown_fields_are_rejected_by_name(api):
     response = api.post(URL, {"sku_id": 1, "warehouse_id": 1, "delta": 1, "reason": "실사", "colour": "red"})
     assert response.status_code == 400
     assert body(response)["code"] == "invalid"
-    assert body(response)["fields"] == {"colour": ["Unknown field."]}
+    assert body(response)["fields"] == {"colour": ["알 수 없는 필드입니다."]}
 
 
 def test_unknown_fields_in_nested_lines_are_rejected(api):
@@ -46,7 +46,7 @@ def test_unknown_fields_in_nested_lines_are_rejected(api):
         "/api/v1/stock/pos-sales/", {"reference": "R1", "lines": [{"sku_id": 1, "quantity": 1, "x": 2}]}
     )
     assert response.status_code == 400
-    assert body(response)["fields"]["lines"] == {"0": {"x": ["Unknown field."]}}
+    assert body(response)["fields"]["lines"] == {"0": {"x": ["알 수 없는 필드입니다."]}}
 
 
 @pytest.mark.parametrize(
